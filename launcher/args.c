@@ -1,0 +1,208 @@
+// SPDX-License-Identifier: GPL-2.0
+/*L:100
+ * The Launcher is the ordinary program a user runs to start a Guest:
+ *
+ *	lguest-launch [options] MEM-IN-MB vmlinux|bzImage [KERNEL ARGS...]
+ *
+ * It is the Guest's whole world outside the Host module: its memory is a
+ * mapping in the Launcher, its console is the Launcher's terminal, its disks
+ * and network are the Launcher's files and tap devices.  Our tour of it
+ * begins, as the program does, with the command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bsd/string.h>
+#include "args.h"
+
+const char launch_usage[] =
+"Usage: lguest-launch [OPTIONS] MEM-IN-MB vmlinux|bzImage [KERNEL ARGS...]\n"
+"\n"
+"Boot a Linux Guest under the lguest hypervisor (/dev/lguest).\n"
+"\n"
+"Options:\n"
+"  -v, --verbose             print what the Launcher does\n"
+"  -t, --tunnet=IPADDR       a network device on a new tap device, which\n"
+"                            the Host sees with address IPADDR\n"
+"      --tunnet=bridge:NAME  a network device on a tap added to bridge NAME\n"
+"  -b, --block=FILE          a block device backed by FILE (repeatable)\n"
+"  -i, --initrd=FILE         load FILE as the Guest's initial ramdisk\n"
+"  -h, --help                show this help and exit\n"
+"  -V, --version             show the version and exit\n"
+"\n"
+"MEM-IN-MB is the Guest's memory in megabytes (16 to 2048).\n"
+"Exit status: 0 when the Guest powers off, 1 when it crashes or cannot\n"
+"run, 2 for a bad command line or unusable input file.\n";
+
+static int fail(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/*L:110
+ * Memory is given in megabytes, as a plain decimal number: "64", not "64M"
+ * and not "0x40".  Anything else is a mistake worth telling the user about
+ * rather than guessing at.
+ */
+static int parse_mem(const char *s, unsigned long *mb, char *err,
+		     size_t errlen)
+{
+	char *end;
+	unsigned long val;
+
+	if (s[0] < '0' || s[0] > '9')
+		return fail(err, errlen,
+			    "memory size '%s' is not a number of megabytes", s);
+	errno = 0;
+	val = strtoul(s, &end, 10);
+	if (errno || *end)
+		return fail(err, errlen,
+			    "memory size '%s' is not a number of megabytes", s);
+	if (val < LAUNCH_MIN_MEM_MB || val > LAUNCH_MAX_MEM_MB)
+		return fail(err, errlen,
+			    "memory size %s MB is outside %u to %u MB",
+			    s, LAUNCH_MIN_MEM_MB, LAUNCH_MAX_MEM_MB);
+	*mb = val;
+	return 0;
+}
+
+/*L:120
+ * --tunnet takes either an IPv4 address for the Host's end of a new tap
+ * device, or "bridge:" and the name of an existing bridge.  We check only the
+ * shape here; whether the bridge exists is found out when we open it.
+ */
+static int check_tunnet(const char *arg, char *err, size_t errlen)
+{
+	unsigned int a, b, c, d;
+	char tail;
+
+	if (!strncmp(arg, "bridge:", 7)) {
+		size_t len = strlen(arg + 7);
+
+		if (len == 0 || len >= 16)
+			return fail(err, errlen,
+				    "--tunnet=bridge:NAME needs a bridge name of 1 to 15 characters");
+		return 0;
+	}
+	if (sscanf(arg, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 ||
+	    a > 255 || b > 255 || c > 255 || d > 255)
+		return fail(err, errlen,
+			    "--tunnet=%s: expected an IPv4 address or bridge:NAME",
+			    arg);
+	return 0;
+}
+
+/*L:130
+ * Everything after the kernel image is the Guest kernel's command line,
+ * joined with single spaces.  It must fit in the kernel's own limit.
+ */
+static int join_cmdline(int argc, char *argv[], char *out, size_t outlen,
+			char *err, size_t errlen)
+{
+	int i;
+
+	out[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if ((i && strlcat(out, " ", outlen) >= outlen) ||
+		    strlcat(out, argv[i], outlen) >= outlen)
+			return fail(err, errlen,
+				    "kernel command line is longer than %zu bytes",
+				    outlen - 1);
+	}
+	return 0;
+}
+
+int parse_args(int argc, char *argv[], struct launch_config *cfg,
+	       char *err, size_t errlen)
+{
+	static const struct option opts[] = {
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "tunnet", required_argument, NULL, 't' },
+		{ "block", required_argument, NULL, 'b' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	memset(cfg, 0, sizeof(*cfg));
+	err[0] = '\0';
+	/* getopt keeps state between calls: start afresh every time. */
+	optind = 0;
+	opterr = 0;
+
+	/* "+": stop at the first non-option, the memory size. */
+	while ((c = getopt_long(argc, argv, "+:vt:b:i:hV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'v':
+			cfg->verbose = true;
+			break;
+		case 't':
+			if (cfg->ntunnets == LAUNCH_MAX_NETS)
+				return fail(err, errlen,
+					    "at most %u --tunnet options",
+					    LAUNCH_MAX_NETS);
+			if (check_tunnet(optarg, err, errlen))
+				return -1;
+			cfg->tunnets[cfg->ntunnets++] = optarg;
+			break;
+		case 'b':
+			if (cfg->nblocks == LAUNCH_MAX_BLOCKS)
+				return fail(err, errlen,
+					    "at most %u --block options",
+					    LAUNCH_MAX_BLOCKS);
+			if (!optarg[0])
+				return fail(err, errlen,
+					    "--block needs a file name");
+			cfg->blocks[cfg->nblocks++] = optarg;
+			break;
+		case 'i':
+			if (cfg->initrd)
+				return fail(err, errlen,
+					    "--initrd given more than once");
+			if (!optarg[0])
+				return fail(err, errlen,
+					    "--initrd needs a file name");
+			cfg->initrd = optarg;
+			break;
+		case 'h':
+			cfg->help = true;
+			return 0;
+		case 'V':
+			cfg->version = true;
+			return 0;
+		case ':':
+			return fail(err, errlen, "option '%s' needs an argument",
+				    argv[optind - 1]);
+		default:
+			if (optopt)
+				return fail(err, errlen, "unknown option '-%c'",
+					    optopt);
+			return fail(err, errlen, "unknown option '%s'",
+				    argv[optind - 1]);
+		}
+	}
+
+	if (optind >= argc)
+		return fail(err, errlen,
+			    "missing memory size and kernel image (see --help)");
+	if (parse_mem(argv[optind], &cfg->mem_mb, err, errlen))
+		return -1;
+	if (optind + 1 >= argc)
+		return fail(err, errlen, "missing kernel image (see --help)");
+	cfg->kernel = argv[optind + 1];
+	if (!cfg->kernel[0])
+		return fail(err, errlen, "kernel image name is empty");
+
+	return join_cmdline(argc - optind - 2, argv + optind + 2,
+			    cfg->cmdline, sizeof(cfg->cmdline), err, errlen);
+}

@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * args.h - the Launcher's command line, parsed into a struct launch_config.
+ *
+ * Parsing is pure logic (no files are opened), so the unit tests in
+ * tests/unit/ drive it directly.
+ */
+#ifndef _LGUEST_ARGS_H
+#define _LGUEST_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Guest memory limits, in megabytes. */
+#define LAUNCH_MIN_MEM_MB	16
+#define LAUNCH_MAX_MEM_MB	2048
+
+/* How many of each device the command line may ask for. */
+#define LAUNCH_MAX_BLOCKS	8
+#define LAUNCH_MAX_NETS		8
+
+/* The kernel command line Linux accepts on x86 (COMMAND_LINE_SIZE). */
+#define LAUNCH_CMDLINE_MAX	2048
+
+/* Exit statuses, documented in lguest-launch(1). */
+#define EXIT_GUEST_POWEROFF	0	/* The Guest powered off */
+#define EXIT_GUEST_FAILED	1	/* The Guest crashed, or running it failed */
+#define EXIT_USAGE		2	/* Bad command line or input files */
+
+struct launch_config {
+	bool verbose;
+	bool help;
+	bool version;
+	unsigned long mem_mb;
+	const char *kernel;
+	const char *initrd;
+	const char *blocks[LAUNCH_MAX_BLOCKS];
+	unsigned int nblocks;
+	/* --tunnet=IPADDR or --tunnet=bridge:NAME, as given. */
+	const char *tunnets[LAUNCH_MAX_NETS];
+	unsigned int ntunnets;
+	char cmdline[LAUNCH_CMDLINE_MAX];
+};
+
+/*
+ * parse_args - fill @cfg from @argc/@argv.
+ *
+ * Returns 0 on success.  On a bad command line returns -1 with a one-line
+ * reason (no trailing newline) in @err.  --help and --version succeed with
+ * cfg->help or cfg->version set and nothing else checked.
+ */
+int parse_args(int argc, char *argv[], struct launch_config *cfg,
+	       char *err, size_t errlen);
+
+/* The usage text printed by --help. */
+extern const char launch_usage[];
+
+#endif /* _LGUEST_ARGS_H */

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*L:001
+ * lguest-launch: start and serve one lguest Guest.
+ *
+ * main() reads the command line, checks that every file it names can be
+ * used, opens /dev/lguest, and then hands over to the parts that build and
+ * run the Guest.  Every error the user can cause ends the program with one
+ * line on stderr and a documented exit status (see args.h).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <libelf.h>
+#include <zlib.h>
+#include "args.h"
+
+#ifndef LGUEST_VERSION
+#define LGUEST_VERSION "unknown"
+#endif
+
+#define LGUEST_DEVICE_PATH "/dev/lguest"
+
+static void __attribute__((noreturn, format(printf, 2, 3)))
+die(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("lguest-launch: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+/*L:140
+ * Before touching the Host we make sure every file on the command line is
+ * there and readable, so a typo costs the user a clear message, not a
+ * half-started Guest.
+ */
+static void check_input_file(const char *what, const char *path)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		die(EXIT_USAGE, "cannot open %s '%s': %s", what, path,
+		    strerror(errno));
+	if (fstat(fd, &st) < 0)
+		die(EXIT_USAGE, "cannot stat %s '%s': %s", what, path,
+		    strerror(errno));
+	close(fd);
+	if (S_ISDIR(st.st_mode))
+		die(EXIT_USAGE, "%s '%s' is a directory", what, path);
+}
+
+/*L:150
+ * /dev/lguest is the Host.  If it is missing, the module is not loaded; if
+ * we may not open it, the user is not in the group the udev rule gives it
+ * to.  Say which.
+ */
+static int open_lguest(void)
+{
+	int fd = open(LGUEST_DEVICE_PATH, O_RDWR | O_CLOEXEC);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
+		die(EXIT_GUEST_FAILED,
+		    "%s not found: is the lguest module loaded? (modprobe lguest)",
+		    LGUEST_DEVICE_PATH);
+	if (errno == EACCES || errno == EPERM)
+		die(EXIT_GUEST_FAILED,
+		    "permission denied opening %s: are you in the lguest group?",
+		    LGUEST_DEVICE_PATH);
+	die(EXIT_GUEST_FAILED, "cannot open %s: %s", LGUEST_DEVICE_PATH,
+	    strerror(errno));
+}
+
+int main(int argc, char *argv[])
+{
+	struct launch_config cfg;
+	char err[256];
+	unsigned int i;
+	int lguest_fd;
+
+	if (parse_args(argc, argv, &cfg, err, sizeof(err)))
+		die(EXIT_USAGE, "%s", err);
+	if (cfg.help) {
+		fputs(launch_usage, stdout);
+		return 0;
+	}
+	if (cfg.version) {
+		printf("lguest-launch %s (libelf %s, zlib %s)\n", LGUEST_VERSION,
+		       elf_version(EV_CURRENT) == EV_NONE ? "unusable" : "ok",
+		       zlibVersion());
+		return 0;
+	}
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		die(EXIT_GUEST_FAILED, "libelf is out of date");
+
+	check_input_file("kernel image", cfg.kernel);
+	if (cfg.initrd)
+		check_input_file("initrd", cfg.initrd);
+	for (i = 0; i < cfg.nblocks; i++)
+		check_input_file("block device file", cfg.blocks[i]);
+
+	lguest_fd = open_lguest();
+	if (cfg.verbose)
+		fprintf(stderr, "lguest-launch: %lu MB Guest, kernel %s\n",
+			cfg.mem_mb, cfg.kernel);
+
+	close(lguest_fd);
+	die(EXIT_GUEST_FAILED, "this Launcher cannot run Guests yet");
+}

@@ -1,0 +1,57 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fetch-host-kernel.sh META: fetch a Debian Host kernel image and the
+# matching headers, unpacked in the cache, and print the cache directory.
+#
+# META is a Debian meta package: linux-image-amd64 (6.1, the reference) or
+# linux-image-6.12-amd64.  The real package and its version are looked up,
+# never hard-coded.  The directory printed holds:
+#	vmlinuz		the kernel to boot
+#	kdir		a path to give the module build as KDIR
+#	version		"KERNELRELEASE PACKAGE-VERSION"
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+meta=${1:-linux-image-amd64}
+image=$(pkg_dep "$meta")
+[ -n "$image" ] || die "cannot resolve $meta: is apt's package list current?"
+image=${image%-unsigned}
+krel=${image#linux-image-}
+version=$(pkg_version "$image")
+[ -n "$version" ] || die "no candidate version for $image"
+headers=linux-headers-$krel
+hversion=$(pkg_version "$headers")
+[ "$hversion" = "$version" ] ||
+	die "$image is $version but $headers is ${hversion:-missing}: they must match"
+
+dir=$LGUEST_CACHE/host-kernels/$krel-$version
+fill() {
+	[ -e "$dir/done" ] && return 0
+	note "fetching Host kernel $krel ($version) into $dir"
+	rm -rf "$dir"
+	mkdir -p "$dir/debs" "$dir/root"
+	# The headers need their common part and the kbuild tools.
+	local deps
+	deps=$(apt-cache depends "$headers" | awk '$1 == "Depends:" { print $2 }' |
+		grep -E '^linux-(headers|kbuild)-' || true)
+	apt_download "$dir/debs" "$image" "$headers" $deps
+	local deb
+	for deb in "$dir"/debs/linux-headers-*.deb "$dir"/debs/linux-kbuild-*.deb; do
+		dpkg-deb -x "$deb" "$dir/root"
+	done
+	# Only /boot of the image: the bench needs no modules but ours.
+	dpkg-deb --fsys-tarfile "$dir"/debs/linux-image-*.deb |
+		tar -x -C "$dir/root" ./boot
+	cp "$dir/root/boot/vmlinuz-$krel" "$dir/vmlinuz"
+	# The headers Makefile includes the common part by absolute path.
+	local hdir=$dir/root/usr/src/linux-headers-$krel
+	sed -i "s|/usr/src/|$dir/root/usr/src/|" "$hdir/Makefile"
+	ln -sfn "$hdir" "$dir/kdir"
+	echo "$krel $version" >"$dir/version"
+	rm -rf "$dir/debs"
+	touch "$dir/done"
+}
+cache_lock "host-kernel-$krel"
+fill
+echo "$dir"

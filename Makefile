@@ -39,7 +39,7 @@ demo: deps
 
 install: launcher
 	install -D -m 0755 launcher/lguest-launch $(DESTDIR)$(PREFIX)/bin/lguest-launch
-	install -D -m 0644 docs/lguest-launch.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest-launch.1
+	install -D -m 0644 launcher/lguest-launch.1 $(DESTDIR)$(PREFIX)/share/man/man1/lguest-launch.1
 
 clean:
 	$(MAKE) -C launcher clean
@@ -50,3 +50,6 @@ version:
 	@echo $(VERSION)
 
 .PHONY: all launcher module deps check demo install clean version
+
+# Each area adds its own targets in mk/NAME.mk (packaging, guest kernel...).
+include $(wildcard mk/*.mk)

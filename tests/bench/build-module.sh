@@ -1,0 +1,27 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# build-module.sh META [MAKE ARGS...]: build lguest.ko against the headers of
+# Debian Host kernel META (see fetch-host-kernel.sh), in a copy of the
+# sources under build/kmod/KERNELRELEASE so builds for different kernels
+# never share objects.  Prints the path of lguest.ko; the compiler's output
+# is in build/kmod/KERNELRELEASE/build.log.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+meta=${1:-linux-image-amd64}
+shift || true
+kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta")
+read -r krel _ <"$kdir/version"
+out=$BUILD/kmod/$krel
+mkdir -p "$out"
+# Exactly what DKMS would get: the module directory and the ABI header.
+rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
+	--exclude '*.mod*' --exclude modules.order --exclude Module.symvers \
+	--exclude compat-probed.h "$TOP/host-module/" "$out/host-module/"
+rsync -a --delete "$TOP/include/" "$out/include/"
+if ! make -C "$out/host-module" KDIR="$kdir/kdir" "$@" >"$out/build.log" 2>&1; then
+	cat "$out/build.log" >&2
+	die "building lguest.ko for $krel failed"
+fi
+echo "$out/host-module/lguest.ko"

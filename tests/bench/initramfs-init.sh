@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# /init of the QEMU Host bench: run each test named in /tests/list, framed
+# by markers run-vm.sh parses, then dump the kernel log and power off.
+export PATH=/bin:/sbin:/usr/bin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mkdir -p /dev/pts /tmp /run
+mount -t devpts devpts /dev/pts
+mount -t tmpfs tmpfs /tmp
+mount -t tmpfs tmpfs /run
+hostname lguest-host
+# Kernel messages still reach the serial console, but test output is not
+# drowned by informational ones; the full log is dumped at the end.
+echo 4 >/proc/sys/kernel/printk
+
+per_test=$(cat /tests/timeout)
+echo "=== LGUEST-BENCH START $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
+for t in $(cat /tests/list); do
+	echo "=== BEGIN $t"
+	timeout -s KILL "$per_test" sh "/tests/$t.sh" </dev/null 2>&1
+	echo "=== END $t $?"
+done
+echo "=== DMESG BEGIN"
+dmesg
+echo "=== DMESG END"
+echo "=== LGUEST-BENCH DONE"
+sync
+poweroff -f

@@ -1,0 +1,74 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# parse-console.sh TAG LOG QEMU-STATUS TIMEOUT TEST...: turn a QEMU Host's
+# serial console log into result lines.  Kept apart from run-vm.sh so the
+# harness self-tests can feed it logs of every kind of failure.
+set -uo pipefail
+
+tag=$1 log=$2 qemu_rc=$3 timeout=$4
+shift 4
+
+# The serial console ends lines with \r\n.
+clean=$(tr -d '\r' <"$log" 2>/dev/null)
+
+result() {
+	echo "$1 [$tag] $2"
+}
+
+if grep -q '^=== LGUEST-BENCH START' <<<"$clean"; then
+	result PASS vm-boot
+else
+	result FAIL "vm-boot: the Host never reached the test runner (QEMU status $qemu_rc, see $log)"
+fi
+
+if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
+	result FAIL "vm-finished: QEMU still running after ${timeout}s, killed (see $log)"
+elif grep -q '^=== LGUEST-BENCH DONE' <<<"$clean"; then
+	result PASS vm-finished
+else
+	result FAIL "vm-finished: the Host stopped before all tests ran (QEMU status $qemu_rc, see $log)"
+fi
+
+# Each test's own result lines, and a FAIL for a test that died or said
+# nothing.
+for t in "$@"; do
+	body=$(awk -v t="$t" '$0 == "=== BEGIN " t { on = 1; next }
+		on && $1 == "===" && $2 == "END" && $3 == t { print "=== RC " $4; exit }
+		on { print }' <<<"$clean")
+	if ! grep -q "^=== RC" <<<"$body"; then
+		if [ -n "$body" ] || grep -q "^=== BEGIN $t\$" <<<"$clean"; then
+			result FAIL "$t: did not finish (see $log)"
+		else
+			result FAIL "$t: never started (see $log)"
+		fi
+	fi
+	grep -E '^(PASS|FAIL|SKIP) ' <<<"$body" | while read -r verdict rest; do
+		result "$verdict" "$rest"
+	done
+	rc=$(sed -n 's/^=== RC //p' <<<"$body")
+	if [ -n "$rc" ] && [ "$rc" != 0 ] && ! grep -q '^FAIL ' <<<"$body"; then
+		if [ "$rc" = 137 ]; then
+			result FAIL "$t: killed by the per-test timeout"
+		else
+			result FAIL "$t: exited with status $rc"
+		fi
+	fi
+	if [ -n "$rc" ] && ! grep -qE '^(PASS|FAIL|SKIP) ' <<<"$body"; then
+		result FAIL "$t: printed no result"
+	fi
+done
+
+# Anything the kernel says when it is unwell, anywhere in the log.  Lines
+# our tests print (results and markers) are not kernel messages, and the
+# notices a Host prints at boot about the emulated CPU's speculation bugs
+# (RETBleed, SRSO, ...) say nothing about lguest.
+cpu_notice='^(\[ *[0-9.]*\] )?[A-Za-z0-9 ]*(Spectre|RETBleed|Speculative|MDS|TAA|MMIO|GDS|SRBDS|L1TF|ITS|TSA|BHI|VMSCAPE|SSB)[A-Za-z0-9 ]*: WARNING'
+bad='Oops|BUG:|WARNING:|Kernel panic|general protection fault|cut here|soft lockup|hard LOCKUP|hung_task|blocked for more than|rcu.*(stall|detected stalls)|KASAN|UBSAN|kernel BUG|Call Trace|double fault|unable to handle'
+hits=$(grep -vE '^(PASS|FAIL|SKIP) |^===' <<<"$clean" | grep -vE "$cpu_notice" |
+	grep -E "$bad" | head -3)
+if [ -z "$hits" ]; then
+	result PASS vm-log-clean
+else
+	result FAIL "vm-log-clean: $(head -1 <<<"$hits" | sed 's/^\[ *[0-9.]*\] //') (see $log)"
+fi

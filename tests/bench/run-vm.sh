@@ -1,0 +1,119 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-vm.sh: boot a Debian Host kernel in QEMU (TCG) with lguest.ko, the
+# Launcher and in-VM tests in an initramfs; print one result line per test.
+# See tests/README.md for the options and the result lines.
+set -euo pipefail
+. "$(dirname "$0")/common.sh"
+
+host=6.1
+cpu=max
+smp=1
+mem=1024
+timeout=300
+per_test=
+module=
+append=
+payloads=()
+tests=()
+
+usage() {
+	sed -n 's/^    tests\/bench\/run-vm.sh/run-vm.sh/,/TEST\.\.\./p' "$TOP/tests/README.md" >&2
+	exit 2
+}
+
+while [ $# -gt 0 ]; do
+	case $1 in
+	--host) host=$2; shift 2 ;;
+	--cpu) cpu=$2; shift 2 ;;
+	--smp) smp=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--test-timeout) per_test=$2; shift 2 ;;
+	--module) module=$2; shift 2 ;;
+	--payload) payloads+=("$2"); shift 2 ;;
+	--append) append=$2; shift 2 ;;
+	-h|--help) usage ;;
+	-*) die "unknown option $1" ;;
+	*) tests+=("$1"); shift ;;
+	esac
+done
+[ ${#tests[@]} -gt 0 ] || usage
+case $host in
+6.1) meta=linux-image-amd64 ;;
+6.12) meta=linux-image-6.12-amd64 ;;
+*) die "--host must be 6.1 or 6.12" ;;
+esac
+for t in "${tests[@]}"; do
+	[ -f "$TOP/tests/vm/$t.sh" ] || die "no such in-VM test: tests/vm/$t.sh"
+done
+# Each test gets the whole run's budget less the boot, unless told otherwise.
+per_test=${per_test:-$((timeout - 30))}
+
+tag="$host/$cpu/smp$smp"
+out=$BUILD/vm/${tag//\//_}
+rm -rf "$out"
+mkdir -p "$out"
+
+kernel=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta")
+[ -n "$module" ] || module=$("$TOP/tests/bench/build-module.sh" "$meta")
+[ -f "$module" ] || die "no module at $module"
+make -s -C "$TOP/launcher" >/dev/null || die "building the Launcher failed"
+
+# --- The initramfs --------------------------------------------------------
+root=$out/root
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,tests,lguest,payload,etc}
+
+# copy_with_libs FILE DEST: copy an executable and the libraries it needs.
+copy_with_libs() {
+	install -D -m 0755 "$1" "$root/$2"
+	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
+		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
+	done
+}
+
+cp /bin/busybox "$root/bin/busybox"
+for applet in $("$root/bin/busybox" --list); do
+	[ -e "$root/bin/$applet" ] || ln -s busybox "$root/bin/$applet"
+done
+install -m 0755 "$TOP/tests/bench/initramfs-init.sh" "$root/init"
+cp "$module" "$root/lguest/lguest.ko"
+cp "$TOP/tests/bench/vmlib.sh" "$root/lguest/vmlib.sh"
+copy_with_libs "$TOP/launcher/lguest-launch" /bin/lguest-launch
+mkdir -p "$BUILD/bench-tools"
+cc -O2 -Wall -I"$TOP/include" -o "$BUILD/bench-tools/lgreq" "$TOP/tests/bench/lgreq.c"
+copy_with_libs "$BUILD/bench-tools/lgreq" /bin/lgreq
+for t in "${tests[@]}"; do
+	cp "$TOP/tests/vm/$t.sh" "$root/tests/$t.sh"
+done
+printf '%s\n' "${tests[@]}" >"$root/tests/list"
+echo "$per_test" >"$root/tests/timeout"
+for dir in "${payloads[@]}"; do
+	[ -d "$dir" ] || die "payload $dir is not a directory"
+	cp -a "$dir/." "$root/payload/"
+done
+# Host-side helper programs in the payload need their libraries too.
+find "$root/payload" -type f -perm -u+x | while read -r f; do
+	if [ "$(head -c 5 "$f" | od -An -tx1 | tr -d ' \n')" = 7f454c4602 ]; then
+		copy_with_libs "$f" "${f#"$root"}"
+	fi
+done
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
+
+# --- Boot -----------------------------------------------------------------
+log=$out/console.log
+note "booting $tag (timeout ${timeout}s): ${tests[*]}"
+start=$(date +%s)
+set +e
+timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg \
+	-cpu "$cpu" -smp "$smp" -m "$mem" \
+	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
+	-append "console=ttyS0 panic=-1 $append" \
+	-display none -monitor none -serial "file:$log" \
+	-no-reboot </dev/null >"$out/qemu.out" 2>&1
+qemu_rc=$?
+set -e
+echo "$(($(date +%s) - start))" >"$out/seconds"
+
+"$TOP/tests/bench/parse-console.sh" "$tag" "$log" "$qemu_rc" "$timeout" "${tests[@]}"

@@ -52,7 +52,10 @@ done
 per_test=${per_test:-$((timeout - 30))}
 
 tag="$host/$cpu/smp$smp"
-out=$BUILD/vm/${tag//\//_}
+# One directory per configuration and test list, so runs of different
+# tests (by different suites, or developers) never share one.
+names="${tests[*]}"
+out=$BUILD/vm/${tag//\//_}/${names// /+}
 rm -rf "$out"
 mkdir -p "$out"
 

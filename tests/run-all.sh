@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run-all.sh: run every suite in tests/suites/ (or those named on the
+# command line, e.g. "tests/run-all.sh 10-unit"), keep each one's output in
+# build/logs/, and end with the line "N passed, N failed" (", N skipped").
+# Exits non-zero if anything failed.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+SUITE_TIMEOUT=${SUITE_TIMEOUT:-900}
+export LGUEST_BUILD=$BUILD
+mkdir -p "$BUILD/logs"
+
+suites=()
+if [ $# -gt 0 ]; then
+	for name in "$@"; do
+		suites+=("$TOP/tests/suites/${name%.sh}.sh")
+	done
+else
+	suites=("$TOP"/tests/suites/*.sh)
+fi
+
+passed=0 failed=0 skipped=0
+failures=()
+start_all=$(date +%s)
+for suite in "${suites[@]}"; do
+	name=$(basename "$suite" .sh)
+	log=$BUILD/logs/$name.log
+	limit=$(sed -n 's/^# timeout: *\([0-9][0-9]*\).*/\1/p' "$suite" | head -1)
+	limit=${limit:-$SUITE_TIMEOUT}
+	echo "=== suite $name (limit ${limit}s)"
+	start=$(date +%s)
+	timeout --kill-after=30 "$limit" "$suite" >"$log" 2>&1 </dev/null
+	rc=$?
+	secs=$(($(date +%s) - start))
+	p=$(grep -c '^PASS ' "$log")
+	f=$(grep -c '^FAIL ' "$log")
+	s=$(grep -c '^SKIP ' "$log")
+	grep -E '^(FAIL|SKIP) ' "$log" | sed 's/^/    /'
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
+			echo "    FAIL $name: suite ran past its ${limit}s limit"
+			failures+=("$name: timed out")
+		else
+			echo "    FAIL $name: exited with status $rc and no FAIL line"
+			failures+=("$name: exit $rc")
+		fi
+		f=1
+	fi
+	while read -r line; do failures+=("$name: ${line#FAIL }"); done < <(grep '^FAIL ' "$log")
+	echo "    $p passed, $f failed, $s skipped in ${secs}s (log: $log)"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+done
+
+echo
+echo "=== summary ($(($(date +%s) - start_all))s)"
+for f in "${failures[@]}"; do
+	echo "FAILED: $f"
+done
+echo "$passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]

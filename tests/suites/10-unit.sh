@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 300
+# Unit tests: the Launcher's argument parser, its command line as a user
+# sees it, and the ABI header under both compilers that use it.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+out=$BUILD/unit
+mkdir -p "$out"
+
+if make -s -C "$TOP/launcher" >"$out/launcher-build.log" 2>&1; then
+	echo "PASS launcher-builds"
+else
+	echo "FAIL launcher-builds: see $out/launcher-build.log"
+	exit 1
+fi
+if grep -q 'warning:' "$out/launcher-build.log"; then
+	echo "FAIL launcher-no-warnings: $(grep -m1 'warning:' "$out/launcher-build.log")"
+else
+	echo "PASS launcher-no-warnings"
+fi
+
+cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
+	-o "$out/test-args" "$TOP/tests/unit/test_args.c" "$TOP/launcher/args.c" -lbsd ||
+	{ echo "FAIL test-args-builds: compiler error"; exit 1; }
+"$out/test-args"
+"$TOP/tests/unit/cli.sh" "$TOP/launcher/lguest-launch"
+
+# The ABI's layout must be the same for the 64-bit Host and Launcher and the
+# 32-bit Guest: the header's static asserts fail to compile otherwise.
+for bits in 64 32; do
+	if echo '#include "lguest_abi.h"' |
+		cc -m$bits -x c -fsyntax-only -I"$TOP/include" - 2>"$out/abi$bits.log"; then
+		echo "PASS abi-layout-m$bits"
+	else
+		echo "FAIL abi-layout-m$bits: $(head -1 "$out/abi$bits.log")"
+	fi
+done
+if echo '#include "lguest_abi.h"' | cc -m32 -ffreestanding -nostdinc \
+	-DLGUEST_ABI_FREESTANDING -x c -fsyntax-only -I"$TOP/include" - 2>"$out/abi-free.log"; then
+	echo "PASS abi-layout-freestanding"
+else
+	echo "FAIL abi-layout-freestanding: $(head -1 "$out/abi-free.log")"
+fi

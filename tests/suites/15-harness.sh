@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 600
+# The harness must catch what goes wrong: feed the console parser logs of
+# each kind of failure, then make real QEMU Hosts hang, panic and run a
+# test that fails silently, and check each is reported as a failure.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+parse=$TOP/tests/bench/parse-console.sh
+out=$BUILD/harness
+mkdir -p "$out"
+
+# expect NAME PATTERN: the last parse output must contain a line matching
+# PATTERN.
+expect() {
+	if grep -qE "$2" "$out/result"; then
+		echo "PASS harness-$1"
+	else
+		echo "FAIL harness-$1: no line matching '$2' in: $(tr '\n' '|' <"$out/result")"
+	fi
+}
+
+# A log with one test, "t", whose body is given on stdin.
+mklog() {
+	{
+		echo "[    0.000000] Linux version 6.1.0"
+		echo "=== LGUEST-BENCH START 6.1.0 cpus=1"
+		echo "=== BEGIN t"
+		cat
+		echo "=== END t ${1:-0}"
+		echo "=== LGUEST-BENCH DONE"
+	} | sed 's/$/\r/' >"$out/console.log"
+}
+run_parse() {
+	"$parse" self "$out/console.log" "${1:-0}" 60 t >"$out/result"
+}
+
+printf 'PASS a\nPASS b\n' | mklog
+run_parse
+expect clean-log-passes '^PASS \[self\] vm-log-clean$'
+expect clean-results '^PASS \[self\] b$'
+[ "$(grep -c '^FAIL' "$out/result")" = 0 ] && echo "PASS harness-clean-no-fail" ||
+	echo "FAIL harness-clean-no-fail: $(grep '^FAIL' "$out/result" | head -1)"
+
+printf 'PASS a\n[   12.5] BUG: unable to handle page fault for address: 0000000000000010\n[   12.5] Oops: 0000 [#1] PREEMPT SMP NOPTI\n' | mklog
+run_parse
+expect oops-caught '^FAIL \[self\] vm-log-clean: BUG: unable to handle page fault'
+
+printf '[    5.1] ------------[ cut here ]------------\n[    5.1] WARNING: CPU: 1 PID: 77 at mm/gup.c:100 foo+0x1/0x2\nPASS a\n' | mklog
+run_parse
+expect warn-caught '^FAIL \[self\] vm-log-clean:'
+
+printf 'PASS a\n[    9.0] Kernel panic - not syncing: Fatal exception\n' | mklog
+run_parse
+expect panic-caught '^FAIL \[self\] vm-log-clean: Kernel panic'
+
+printf '[    6.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [lguest-launch:90]\nPASS a\n' | mklog
+run_parse
+expect lockup-caught '^FAIL \[self\] vm-log-clean: watchdog: BUG: soft lockup'
+
+printf '[    0.2] RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks, data leaks possible!\nPASS a\n' | mklog
+run_parse
+expect cpu-notice-ignored '^PASS \[self\] vm-log-clean$'
+
+printf 'PASS a\n' | mklog
+run_parse 124
+expect timeout-caught '^FAIL \[self\] vm-finished: QEMU still running after 60s'
+
+printf 'FAIL a: broken\n' | mklog 1
+run_parse
+expect test-fail-passed-on '^FAIL \[self\] a: broken$'
+
+printf 'some output\n' | mklog 3
+run_parse
+expect silent-exit-caught '^FAIL \[self\] t: exited with status 3$'
+
+printf 'PASS a\n' | mklog 137
+run_parse
+expect killed-test-caught '^FAIL \[self\] t: killed by the per-test timeout$'
+
+printf '=== LGUEST-BENCH START x\n=== BEGIN t\nPASS a\n' | sed 's/$/\r/' >"$out/console.log"
+run_parse
+expect unfinished-test-caught '^FAIL \[self\] t: did not finish'
+expect unfinished-run-caught '^FAIL \[self\] vm-finished: the Host stopped'
+
+: >"$out/console.log"
+run_parse
+expect no-boot-caught '^FAIL \[self\] vm-boot:'
+expect never-started-caught '^FAIL \[self\] t: never started'
+
+# Real QEMU Hosts, failing on purpose.  The bench's result lines are
+# indented before they are checked, so they do not count as this suite's.
+bench() {
+	"$TOP/tests/bench/run-vm.sh" "$@" 2>"$out/bench.err" | sed 's/^/  /' >"$out/result"
+	cat "$out/result"
+}
+bench --timeout 45 --test-timeout 1000 selftest-sleep
+expect qemu-hang-caught '^  FAIL \[6.1/max/smp1\] vm-finished: QEMU still running after 45s'
+bench --timeout 120 --test-timeout 5 selftest-sleep
+expect test-hang-caught '^  FAIL \[6.1/max/smp1\] selftest-sleep: killed by the per-test timeout'
+bench --timeout 120 selftest-panic
+expect real-panic-caught '^  FAIL \[6.1/max/smp1\] vm-log-clean: (Kernel panic|sysrq|BUG|Oops)'
+bench --timeout 120 selftest-silent
+expect real-silent-caught '^  FAIL \[6.1/max/smp1\] selftest-silent: exited with status 3'

@@ -1,0 +1,62 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 900
+# Build checks: lguest.ko against both Debian 12 Host kernels (6.1 and
+# 6.12) with W=1 and no warnings (compiler, modpost or objtool), the compat
+# header probed from each tree, and the Guest's copy of the ABI header.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+
+for meta in linux-image-amd64 linux-image-6.12-amd64; do
+	if ! kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta"); then
+		echo "FAIL fetch-$meta: could not fetch the kernel and headers"
+		continue
+	fi
+	read -r krel version <"$kdir/version"
+	name=${krel%%-*}
+	echo "PASS fetch-$name: $krel ($version)"
+	if ko=$("$TOP/tests/bench/build-module.sh" "$meta" W=1); then
+		echo "PASS module-build-$name"
+	else
+		echo "FAIL module-build-$name: see $BUILD/kmod/$krel/build.log"
+		continue
+	fi
+	log=$BUILD/kmod/$krel/build.log
+	if grep -qiE 'warning' "$log"; then
+		echo "FAIL module-w1-clean-$name: $(grep -m1 -iE 'warning' "$log")"
+	else
+		echo "PASS module-w1-clean-$name"
+	fi
+	# The module must be built for exactly this kernel.
+	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null)
+	case $vermagic in
+	"$krel "*) echo "PASS module-vermagic-$name" ;;
+	*) echo "FAIL module-vermagic-$name: vermagic '$vermagic', want $krel" ;;
+	esac
+	if [ -f "$BUILD/kmod/$krel/host-module/compat-probed.h" ]; then
+		echo "PASS compat-probed-$name"
+	else
+		echo "FAIL compat-probed-$name: compat-probed.h was not generated"
+	fi
+done
+
+# The compat probes must tell the two kernels apart where they differ.
+a=$(grep -h '^#define LGUEST_HAVE' "$BUILD"/kmod/6.1.*/host-module/compat-probed.h 2>/dev/null | sort)
+b=$(grep -h '^#define LGUEST_HAVE' "$BUILD"/kmod/6.12.*/host-module/compat-probed.h 2>/dev/null | sort)
+if [ -n "$a$b" ] && [ "$a" != "$b" ]; then
+	echo "PASS compat-probes-differ"
+else
+	echo "FAIL compat-probes-differ: 6.1 and 6.12 probed the same ('$a')"
+fi
+
+# The Guest patch queue carries a copy of the ABI header: it must not drift.
+if [ -x "$TOP/guest-patches/check-abi.sh" ]; then
+	if "$TOP/guest-patches/check-abi.sh" >"$BUILD/logs/check-abi.log" 2>&1; then
+		echo "PASS abi-guest-copy"
+	else
+		echo "FAIL abi-guest-copy: $(tail -1 "$BUILD/logs/check-abi.log")"
+	fi
+else
+	echo "SKIP abi-guest-copy: no guest-patches/check-abi.sh yet"
+fi

@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 1500
+# lguest.ko in real Debian Hosts under QEMU TCG, across the CPU matrix:
+# -cpu max (5-level paging, SMEP, SMAP, PCID), an Intel model (page-table
+# isolation on) and an AMD model, one and two CPUs, and the 6.12 Host.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+bench=$TOP/tests/bench/run-vm.sh
+
+$bench --host 6.1 --cpu max --smp 1 module
+$bench --host 6.1 --cpu max --smp 2 module
+$bench --host 6.1 --cpu Skylake-Client-v4 --smp 1 module
+$bench --host 6.1 --cpu EPYC --smp 2 module
+$bench --host 6.12 --cpu max --smp 2 module
+$bench --host 6.12 --cpu EPYC --smp 1 module
+
+# The module DKMS built (by the packaging suite) is the one users get:
+# insert that one too, when it is there.
+if [ -f "$BUILD/dkms/lguest.ko" ]; then
+	$bench --host 6.1 --cpu max --smp 2 --module "$BUILD/dkms/lguest.ko" module |
+		sed 's/\] /] dkms-/'
+else
+	echo "SKIP dkms-module: no DKMS-built module at build/dkms/lguest.ko"
+fi

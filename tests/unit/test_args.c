@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests for the Launcher's command line parser (launcher/args.c).
+ * Prints "PASS name" or "FAIL name: reason" per case; exits 1 on failure.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include "args.h"
+
+static int failures;
+
+static void result(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS args-%s\n", name);
+		return;
+	}
+	failures++;
+	printf("FAIL args-%s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* Run the parser on a NULL-terminated list of arguments. */
+static int parse(struct launch_config *cfg, char *err, ...)
+{
+	char *argv[64];
+	int argc = 0;
+	va_list ap;
+
+	argv[argc++] = "lguest-launch";
+	va_start(ap, err);
+	while ((argv[argc] = va_arg(ap, char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return parse_args(argc, argv, cfg, err, 256);
+}
+
+/* A bad command line must fail with a message containing @want. */
+static void expect_error(const char *name, const char *want, int rc,
+			 const char *err)
+{
+	result(rc == -1 && strstr(err, want), name,
+	       "rc %d, message '%s', want one containing '%s'", rc, err, want);
+}
+
+int main(void)
+{
+	struct launch_config cfg;
+	char err[256];
+	int rc;
+
+	rc = parse(&cfg, err, "64", "vmlinux", NULL);
+	result(rc == 0 && cfg.mem_mb == 64 && !strcmp(cfg.kernel, "vmlinux") &&
+	       cfg.cmdline[0] == '\0' && !cfg.verbose && !cfg.nblocks,
+	       "minimal", "rc %d err '%s'", rc, err);
+
+	rc = parse(&cfg, err, "--verbose", "--block=a.img", "--block", "b.img",
+		   "--initrd=initrd.gz", "--tunnet=192.168.19.1",
+		   "--tunnet=bridge:br0", "128", "bzImage", "root=/dev/lgba",
+		   "init=/bin/sh", "-v", NULL);
+	result(rc == 0 && cfg.verbose && cfg.nblocks == 2 &&
+	       !strcmp(cfg.blocks[0], "a.img") && !strcmp(cfg.blocks[1], "b.img") &&
+	       !strcmp(cfg.initrd, "initrd.gz") && cfg.ntunnets == 2 &&
+	       cfg.mem_mb == 128 && !strcmp(cfg.kernel, "bzImage"),
+	       "all-options", "rc %d err '%s'", rc, err);
+	/* Options after the image belong to the Guest kernel, untouched. */
+	result(rc == 0 && !strcmp(cfg.cmdline, "root=/dev/lgba init=/bin/sh -v"),
+	       "kernel-args", "cmdline '%s'", cfg.cmdline);
+
+	rc = parse(&cfg, err, "-b", "disk.img", "-i", "rd", "-t", "10.0.0.1",
+		   "16", "k", NULL);
+	result(rc == 0 && cfg.nblocks == 1 && cfg.initrd && cfg.ntunnets == 1 &&
+	       cfg.mem_mb == 16, "short-options", "rc %d err '%s'", rc, err);
+
+	rc = parse(&cfg, err, "--help", NULL);
+	result(rc == 0 && cfg.help, "help", "rc %d", rc);
+	rc = parse(&cfg, err, "--version", "junk", NULL);
+	result(rc == 0 && cfg.version, "version", "rc %d", rc);
+	result(strstr(launch_usage, "--block") && strstr(launch_usage, "--tunnet") &&
+	       strstr(launch_usage, "--initrd") && strstr(launch_usage, "MEM-IN-MB"),
+	       "usage-lists-options", "usage text incomplete");
+
+	rc = parse(&cfg, err, NULL);
+	expect_error("no-args", "missing memory size", rc, err);
+	rc = parse(&cfg, err, "64", NULL);
+	expect_error("no-kernel", "missing kernel image", rc, err);
+	rc = parse(&cfg, err, "--frobnicate", "64", "k", NULL);
+	expect_error("unknown-long-option", "unknown option '--frobnicate'", rc, err);
+	rc = parse(&cfg, err, "-x", "64", "k", NULL);
+	expect_error("unknown-short-option", "unknown option '-x'", rc, err);
+	rc = parse(&cfg, err, "64", "k", "--block", NULL);
+	result(rc == 0 && !strcmp(cfg.cmdline, "--block"), "option-after-image",
+	       "rc %d cmdline '%s'", rc, cfg.cmdline);
+	rc = parse(&cfg, err, "--block", NULL);
+	expect_error("block-needs-arg", "'--block' needs an argument", rc, err);
+	rc = parse(&cfg, err, "--block=", "64", "k", NULL);
+	expect_error("block-empty", "--block needs a file name", rc, err);
+	rc = parse(&cfg, err, "--initrd=a", "--initrd=b", "64", "k", NULL);
+	expect_error("initrd-twice", "more than once", rc, err);
+	rc = parse(&cfg, err, "abc", "k", NULL);
+	expect_error("mem-not-number", "not a number", rc, err);
+	rc = parse(&cfg, err, "64M", "k", NULL);
+	expect_error("mem-suffix", "not a number", rc, err);
+	rc = parse(&cfg, err, "-5", "k", NULL);
+	expect_error("mem-negative", "unknown option", rc, err);
+	rc = parse(&cfg, err, "0", "k", NULL);
+	expect_error("mem-zero", "outside", rc, err);
+	rc = parse(&cfg, err, "15", "k", NULL);
+	expect_error("mem-too-small", "outside 16 to 2048", rc, err);
+	rc = parse(&cfg, err, "2049", "k", NULL);
+	expect_error("mem-too-big", "outside", rc, err);
+	rc = parse(&cfg, err, "99999999999999999999999", "k", NULL);
+	expect_error("mem-overflow", "not a number", rc, err);
+	rc = parse(&cfg, err, "2048", "k", NULL);
+	result(rc == 0 && cfg.mem_mb == 2048, "mem-max", "rc %d", rc);
+	rc = parse(&cfg, err, "--tunnet=300.1.1.1", "64", "k", NULL);
+	expect_error("tunnet-bad-ip", "expected an IPv4 address", rc, err);
+	rc = parse(&cfg, err, "--tunnet=1.2.3", "64", "k", NULL);
+	expect_error("tunnet-short-ip", "expected an IPv4 address", rc, err);
+	rc = parse(&cfg, err, "--tunnet=bridge:", "64", "k", NULL);
+	expect_error("tunnet-empty-bridge", "bridge name", rc, err);
+	rc = parse(&cfg, err, "--tunnet=bridge:abcdefghijklmnop", "64", "k", NULL);
+	expect_error("tunnet-long-bridge", "bridge name", rc, err);
+	rc = parse(&cfg, err, "-b", "1", "-b", "2", "-b", "3", "-b", "4", "-b", "5",
+		   "-b", "6", "-b", "7", "-b", "8", "-b", "9", "64", "k", NULL);
+	expect_error("too-many-blocks", "at most 8", rc, err);
+	{
+		static char longarg[3000];
+
+		memset(longarg, 'x', sizeof(longarg) - 1);
+		rc = parse(&cfg, err, "64", "k", longarg, NULL);
+		expect_error("cmdline-too-long", "longer than", rc, err);
+	}
+	/* The parser must be re-entrant: a fresh parse forgets the last one. */
+	rc = parse(&cfg, err, "32", "k2", NULL);
+	result(rc == 0 && cfg.nblocks == 0 && !cfg.initrd && cfg.mem_mb == 32,
+	       "reparse", "rc %d", rc);
+
+	return failures ? 1 : 0;
+}

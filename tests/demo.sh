@@ -36,7 +36,7 @@ insmod /lguest/lguest.ko
 dmesg | grep 'lguest:' | tail -1
 echo "== After:  $(ls -l /dev/lguest)"
 echo "== $(lguest-launch --version)"
-echo "== lguest-launch 64 /lguest/lguest.ko (not a Guest kernel: the Launcher says why)"
+echo "== lguest-launch 64 /lguest/lguest.ko"
 lguest-launch 64 /lguest/lguest.ko
 echo "== Exit status $?.  Booting Guests arrives with the Switcher; powering off."
 poweroff -f

@@ -43,3 +43,11 @@ if echo '#include "lguest_abi.h"' | cc -m32 -ffreestanding -nostdinc \
 else
 	echo "FAIL abi-layout-freestanding: $(head -1 "$out/abi-free.log")"
 fi
+
+# The tour reads as a book only if no two stops share a number.
+dups=$("$TOP/tools/tour.sh" | grep -oE '^[A-Z]:[0-9]+  ' | sort | uniq -d | tr -d ' ' | tr '\n' ' ')
+if [ -z "$dups" ]; then
+	echo "PASS tour-numbers-unique"
+else
+	echo "FAIL tour-numbers-unique: used twice: $dups"
+fi

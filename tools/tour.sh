@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# tour.sh [LETTERS]: print lguest's literate tour in reading order.  Tour
+# comments open with a letter and a number ("/*H:010", "/*L:100") and end
+# at "*/" or ":*/".  LETTERS picks parts, in order (default "GDLHS": the
+# Guest, its drivers, the Launcher, the Host, the Switcher).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+parts=${1:-GDLHS}
+
+files=$(git ls-files 2>/dev/null | grep -E '\.(c|h|S|patch)$' || true)
+[ -n "$files" ] || files=$(find . -name '*.[chS]' -o -name '*.patch')
+
+for ((i = 0; i < ${#parts}; i++)); do
+	letter=${parts:i:1}
+	# Pull every comment that starts with /*LETTER:NNN, tagged with its
+	# number, sort by number and print it with where it came from.
+	awk -v L="$letter" '
+		function flush() { if (text != "") print num "\t" FILENAME "\t" text; text = "" }
+		{ line = $0; sub(/^\+/, "", line) }
+		!on && match(line, "/\\*" L ":[0-9]+") {
+			on = 1
+			num = substr(line, RSTART + 4, RLENGTH - 4)
+			line = substr(line, RSTART + RLENGTH)
+		}
+		on {
+			end = index(line, "*/")
+			if (end) line = substr(line, 1, end - 1)
+			sub(/^[ \t]*\* ?/, "", line); sub(/:$/, "", line)
+			text = text line "\\n"
+			if (end) { on = 0; flush() }
+		}' $files | sort -s -t "$(printf '\t')" -k1,1n |
+		while IFS=$'\t' read -r num file text; do
+			printf '%s:%s  (%s)\n%b\n' "$letter" "$num" "${file#./}" "$text"
+		done
+done

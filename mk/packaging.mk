@@ -14,7 +14,7 @@
 # checkout itself stays clean.  See docs/install.md and docs/packaging.md.
 
 DKMS_DEST = $(DESTDIR)/usr/src/lguest-$(VERSION)
-UDEVDIR ?= $(PREFIX)/lib/udev
+UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
 
 # The module's sources: everything the Kbuild in host-module/ may read, less
 # what a build leaves there.  tests/suites/50-packaging.sh checks this list
@@ -40,7 +40,7 @@ dkms-install:
 
 install-system:
 	install -D -m 0644 tools/packaging/60-lguest.rules \
-		$(DESTDIR)$(UDEVDIR)/rules.d/60-lguest.rules
+		$(DESTDIR)$(UDEVRULESDIR)/60-lguest.rules
 
 deb:
 	tools/packaging/build-deb.sh $(if $(DEB_PROFILES),--profiles=$(DEB_PROFILES))

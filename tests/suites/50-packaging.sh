@@ -1,0 +1,395 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 1500
+#
+# Packaging (issue 6): the version agrees everywhere; the man page renders
+# and documents every option and exit status; "make dkms-install" copies
+# exactly the module's sources; dpkg-buildpackage builds the .debs (in a
+# copy of the tree under build/) and lintian finds nothing; lguest-dkms
+# installed on this machine gets lguest.ko built and installed by DKMS for
+# both Debian 12 Host kernels (6.1 and 6.12), the 6.1 one is kept as
+# build/dkms/lguest.ko for the QEMU bench, and purging removes it all; the
+# launcher package installs its program, man page, udev rule and group;
+# rpmbuild -ba builds both RPMs with the right file lists.
+#
+# Installing needs root (CI runs as root); without it those checks SKIP.
+# Every run starts by purging what an earlier run may have left installed.
+set -euo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$TOP/tools/packaging/lib.sh"
+. "$TOP/tests/bench/common.sh"
+cd "$TOP"
+
+LOGS=$BUILD/packaging
+rm -rf "$LOGS"
+mkdir -p "$LOGS"
+PKG_OUT=$BUILD/pkg
+RPM_OUT=$BUILD/rpm
+export DEBIAN_FRONTEND=noninteractive
+APT=(apt-get -o DPkg::Lock::Timeout=600 -y)
+
+pass() { echo "PASS $1${2:+: $2}"; }
+fail() { echo "FAIL $1: $2"; }
+skip() { echo "SKIP $1: $2"; }
+# check NAME REASON COMMAND...: PASS if COMMAND succeeds, else FAIL REASON.
+check() {
+	local name=$1 reason=$2
+	shift 2
+	if "$@"; then pass "$name"; else fail "$name" "$reason"; fi
+}
+
+VERSION=$(dkms_version)
+echo "lguest version $VERSION (dkms.conf)"
+
+# --- The one version ----------------------------------------------------
+
+make_version=$(make -s --no-print-directory version)
+deb_version=$(dpkg-parsechangelog -l debian/changelog -S Version)
+if [ "$make_version" = "$VERSION" ] && [ "$deb_version" = "$VERSION" ]; then
+	pass version-agree "$VERSION"
+else
+	fail version-agree "dkms.conf $VERSION, make version '$make_version', debian/changelog '$deb_version'"
+fi
+
+# --- dkms.conf ------------------------------------------------------------
+
+# BUILD_EXCLUSIVE_KERNEL, matched the way dkms matches it (bash =~).
+exclusive=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
+bad=
+for k in 6.1.0-56-amd64 6.12.117+deb12-amd64 6.18.44-fc-v669 6.9.0 7.0.0-1-amd64; do
+	if ! [[ $k =~ $exclusive ]]; then bad+=" rejects $k"; fi
+done
+for k in 6.0.0-1-amd64 5.10.0-30-amd64 4.19.0-27-686-pae 60.1.0 6.; do
+	if [[ $k =~ $exclusive ]]; then bad+=" accepts $k"; fi
+done
+if [ -n "$exclusive" ] && [ -z "$bad" ]; then
+	pass dkms-conf-exclusive-kernel
+else
+	fail dkms-conf-exclusive-kernel "BUILD_EXCLUSIVE_KERNEL '$exclusive'$bad"
+fi
+check dkms-conf-fields "dkms.conf lacks AUTOINSTALL=yes, BUILD_EXCLUSIVE_ARCH or the module's name/location" \
+	bash -c '. ./dkms.conf && [ "$AUTOINSTALL" = yes ] && [ "$BUILD_EXCLUSIVE_ARCH" = x86_64 ] &&
+		[ "${BUILT_MODULE_NAME[0]}" = lguest ] && [ -f "${BUILT_MODULE_LOCATION[0]}Makefile" ] &&
+		[ "$PACKAGE_NAME" = lguest ]'
+
+# --- The man page -----------------------------------------------------------
+
+man_page=launcher/lguest-launch.1
+out=$(groff -man -ww -z "$man_page" 2>&1) && [ -z "$out" ] &&
+	pass man-groff-clean || fail man-groff-clean "groff -man -ww -z: ${out:-non-zero exit}"
+if out=$(MANWIDTH=80 man --warnings -l "$man_page" 2>&1 >"$LOGS/man.txt") && [ -z "$out" ] &&
+	grep -q '^EXIT STATUS' "$LOGS/man.txt"; then
+	pass man-render
+else
+	fail man-render "man --warnings -l $man_page: ${out:-no EXIT STATUS section}"
+fi
+
+# Every exit status args.h defines is documented in EXIT STATUS.
+section=$(sed -n '/^\.SH EXIT STATUS/,/^\.SH /p' "$man_page")
+missing=
+while read -r status; do
+	grep -qx "\.B $status" <<<"$section" || missing+=" $status"
+done < <(sed -n 's/^#define EXIT_[A-Z_]*[[:space:]]\+\([0-9]\+\).*/\1/p' launcher/args.h)
+if [ -n "$section" ] && [ -z "$missing" ]; then
+	pass man-exit-statuses
+else
+	fail man-exit-statuses "exit statuses from launcher/args.h not in EXIT STATUS:${missing:- no section}"
+fi
+
+# --- make dkms-install ------------------------------------------------------
+
+dest=$BUILD/dkms-install
+rm -rf "$dest"
+make -s --no-print-directory dkms-files >"$LOGS/dkms-files.txt"
+if make --no-print-directory dkms-install DESTDIR="$dest" >"$LOGS/dkms-install.log" 2>&1; then
+	(cd "$dest/usr/src/lguest-$VERSION" && find . -type f | sed 's|^\./||' | sort) >"$LOGS/dkms-installed.txt"
+	if diff -u "$LOGS/dkms-files.txt" "$LOGS/dkms-installed.txt" >"$LOGS/dkms-install.diff" &&
+		[ "$(find "$dest" -mindepth 1 -maxdepth 3 | wc -l)" -eq 3 ]; then
+		pass dkms-install-files "$(wc -l <"$LOGS/dkms-files.txt") files in /usr/src/lguest-$VERSION"
+	else
+		fail dkms-install-files "installed files differ from 'make dkms-files' or stray files outside /usr/src/lguest-$VERSION (see $LOGS/dkms-install.diff)"
+	fi
+	junk=$(grep -E '\.(o|ko|mod|mod\.c|cmd|order|symvers)$|compat-probed\.h' "$LOGS/dkms-installed.txt" || true)
+	check dkms-install-no-build-products "build products installed: $junk" test -z "$junk"
+	check dkms-install-modes "compat-probe.sh lost its execute bit, or a file is not 0644" bash -c \
+		"cd '$dest/usr/src/lguest-$VERSION' && [ -x host-module/compat-probe.sh ] &&
+		 [ -z \"\$(find . -type f ! -name '*.sh' ! -perm 0644)\" ]"
+else
+	fail dkms-install-files "make dkms-install failed (see $LOGS/dkms-install.log)"
+fi
+# The list must hold every module source the tree has, so a new kind of
+# file in host-module/ cannot be left out of the package.
+if git rev-parse --show-toplevel >/dev/null 2>&1; then
+	{ echo dkms.conf; echo include/lguest_abi.h; git ls-files -co --exclude-standard host-module; } |
+		sort -u >"$LOGS/dkms-git.txt"
+	if diff -u "$LOGS/dkms-git.txt" "$LOGS/dkms-files.txt" >"$LOGS/dkms-git.diff"; then
+		pass dkms-files-match-git
+	else
+		fail dkms-files-match-git "'make dkms-files' and git's host-module/ differ: $(grep '^[-+][^-+]' "$LOGS/dkms-git.diff" | tr '\n' ' ')"
+	fi
+else
+	skip dkms-files-match-git "not a git checkout"
+fi
+
+# --- Debian packages --------------------------------------------------------
+
+deb_dkms=$PKG_OUT/lguest-dkms_${VERSION}_all.deb
+deb_launcher=$PKG_OUT/lguest-launcher_${VERSION}_amd64.deb
+changes=$PKG_OUT/lguest_${VERSION}_amd64.changes
+debs_ok=false
+start=$(date +%s)
+if tools/packaging/build-deb.sh --out="$PKG_OUT" >"$LOGS/deb-build.log" 2>&1 &&
+	[ -f "$deb_dkms" ] && [ -f "$deb_launcher" ] && [ -f "$changes" ]; then
+	debs_ok=true
+	pass deb-build "dpkg-buildpackage -us -uc -b in $(($(date +%s) - start))s"
+else
+	fail deb-build "dpkg-buildpackage failed or made no lguest-dkms/lguest-launcher .deb (see $LOGS/deb-build.log)"
+fi
+# The build ran in the copy: nothing of it may appear in the checkout.
+left=
+for f in debian/files debian/.debhelper debian/tmp debian/lguest-dkms debian/lguest-launcher \
+	debian/debhelper-build-stamp ../lguest_"$VERSION"_amd64.changes; do
+	if [ -e "$f" ]; then left+=" $f"; fi
+done
+check deb-build-tree-clean "the package build left$left in the checkout" test -z "$left"
+
+if $debs_ok; then
+	dpkg-deb -c "$deb_dkms" | awk '{ print $NF }' >"$LOGS/deb-dkms-files.txt"
+	sed -n "s|^\./usr/src/lguest-$VERSION/||p" "$LOGS/deb-dkms-files.txt" | grep -v '/$' | sort >"$LOGS/deb-dkms-src.txt"
+	check deb-dkms-sources "lguest-dkms's /usr/src/lguest-$VERSION differs from 'make dkms-files'" \
+		diff -q "$LOGS/dkms-files.txt" "$LOGS/deb-dkms-src.txt"
+	depends=$(dpkg-deb -f "$deb_dkms" Depends)
+	arch=$(dpkg-deb -f "$deb_dkms" Architecture)
+	check deb-dkms-control "Architecture '$arch', Depends '$depends'" \
+		bash -c "[ '$arch' = all ] && grep -qE '(^|, )dkms( |,|$)' <<<'$depends'"
+	dpkg-deb -c "$deb_launcher" | awk '{ print $NF }' >"$LOGS/deb-launcher-files.txt"
+	missing=
+	for f in ./usr/bin/lguest-launch ./usr/share/man/man1/lguest-launch.1.gz \
+		./lib/udev/rules.d/60-lguest.rules \
+		./usr/share/doc/lguest-launcher/examples/lguest-modules-load.conf; do
+		grep -qxF "$f" "$LOGS/deb-launcher-files.txt" || missing+=" $f"
+	done
+	check deb-launcher-files "missing from lguest-launcher:$missing" test -z "$missing"
+	rm -rf "$LOGS/ctrl"
+	dpkg-deb -e "$deb_launcher" "$LOGS/ctrl"
+	check deb-launcher-postinst "postinst does not create the lguest group" \
+		grep -q 'addgroup --system --quiet lguest' "$LOGS/ctrl/postinst"
+
+	# The man page documents every option the built Launcher's --help shows.
+	launch=$PKG_OUT/lguest-$VERSION/launcher/lguest-launch
+	missing=
+	while read -r opt; do
+		grep -qF -- "$(sed 's/-/\\-/g' <<<"$opt")" "$man_page" || missing+=" $opt"
+	done < <("$launch" --help | grep -oE '(^|[ ,])--?[a-zA-Z][a-zA-Z-]*' | tr -d ' ,' | sort -u)
+	nopts=$("$launch" --help | grep -cE '^ +-' || true)
+	if [ "$nopts" -gt 0 ] && [ -z "$missing" ]; then
+		pass man-documents-options "every option of lguest-launch --help"
+	else
+		fail man-documents-options "not in $man_page:${missing:- (no options in --help)}"
+	fi
+
+	if lintian --fail-on error,warning --display-level '>=warning' "$changes" \
+		>"$LOGS/lintian.log" 2>&1 && ! grep -qE '^[EW]: ' "$LOGS/lintian.log"; then
+		pass lintian "$(lintian --version)"
+	else
+		fail lintian "$(grep -E '^[EW]: ' "$LOGS/lintian.log" | head -5 | tr '\n' ' ')(see $LOGS/lintian.log)"
+	fi
+fi
+
+# --- Installing lguest-dkms and lguest-launcher on this machine -------------
+
+# krel_of META: the kernel release a Debian headers meta package stands for.
+krel_of() {
+	local dep
+	dep=$(pkg_dep "$1")
+	echo "${dep#linux-headers-}"
+}
+
+# purge_all: remove every trace an earlier run (or a by-hand install) left.
+purge_all() {
+	local pkg v d
+	for pkg in lguest-launcher lguest-dkms; do
+		if dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qv '^not-installed$'; then
+			"${APT[@]}" purge "$pkg" >>"$LOGS/purge-old.log" 2>&1 ||
+				dpkg --purge --force-remove-reinstreq "$pkg" >>"$LOGS/purge-old.log" 2>&1 || true
+		fi
+	done
+	for d in /var/lib/dkms/lguest/*/; do
+		[ -d "$d" ] || continue
+		v=$(basename "$d")
+		dkms remove -m lguest -v "$v" --all >>"$LOGS/purge-old.log" 2>&1 || true
+	done
+	rm -rf /var/lib/dkms/lguest
+	for d in /usr/src/lguest-*; do
+		[ -e "$d" ] || continue
+		echo "removing stray $d" >>"$LOGS/purge-old.log"
+		rm -rf "$d"
+	done
+}
+
+# module_path KREL: the lguest module DKMS installed for KREL, if any.
+module_path() {
+	find "/lib/modules/$1/updates" -name 'lguest.ko*' 2>/dev/null | head -1 || true
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+	for t in deb-install dkms-installed-6.1 dkms-installed-6.12 dkms-module-export \
+		dkms-build-exclusive deb-launcher-install deb-purge; do
+		skip "$t" "installing packages needs root"
+	done
+elif ! $debs_ok; then
+	fail deb-install "no .debs were built"
+else
+	purge_all
+	krels=()
+	for meta in linux-headers-amd64 linux-headers-6.12-amd64; do
+		krel=$(krel_of "$meta")
+		if [ -z "$krel" ] || [ ! -d "/lib/modules/$krel/build/include" ]; then
+			fail "headers-$meta" "the headers of ${krel:-$meta} are not installed (make deps)"
+		else
+			krels+=("$krel")
+		fi
+	done
+
+	start=$(date +%s)
+	if "${APT[@]}" install "$deb_dkms" >"$LOGS/deb-install.log" 2>&1; then
+		pass deb-install "apt-get install lguest-dkms in $(($(date +%s) - start))s"
+	else
+		fail deb-install "apt-get install lguest-dkms failed (see $LOGS/deb-install.log and /var/lib/dkms/lguest/$VERSION/build/make.log)"
+	fi
+	dkms status -m lguest >"$LOGS/dkms-status.txt" 2>&1 || true
+	cat "$LOGS/dkms-status.txt"
+
+	for krel in "${krels[@]}"; do
+		name=${krel%%-*}
+		name=${name%.*}
+		via=postinst
+		# The postinst builds for the running kernel and the newest one
+		# when the running kernel is installed; the kernel's own header
+		# hook (what a headers install runs) covers any other.
+		if ! dkms status -m lguest -v "$VERSION" -k "$krel" 2>/dev/null | grep -q ': installed'; then
+			via="kernel header hook"
+			/etc/kernel/header_postinst.d/dkms "$krel" >>"$LOGS/header-hook.log" 2>&1 || true
+		fi
+		st=$(dkms status -m lguest -v "$VERSION" -k "$krel" 2>&1 || true)
+		if grep -q ": installed" <<<"$st"; then
+			pass "dkms-installed-$name" "$st (via $via)"
+		else
+			fail "dkms-installed-$name" "dkms status for $krel: '${st:-nothing}' (see /var/lib/dkms/lguest/$VERSION/build/make.log)"
+			continue
+		fi
+		ko=$(module_path "$krel")
+		vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
+		case $vermagic in
+		"$krel "*) pass "dkms-module-$name" "$ko" ;;
+		*) fail "dkms-module-$name" "module '${ko:-none}' has vermagic '$vermagic', want $krel" ;;
+		esac
+	done
+
+	# The 6.1 module is the one the QEMU bench inserts (build/dkms/lguest.ko).
+	krel61=$(krel_of linux-headers-amd64)
+	ko=$(module_path "$krel61")
+	mkdir -p "$BUILD/dkms"
+	rm -f "$BUILD/dkms/lguest.ko" "$BUILD/dkms/kernel-release"
+	case $ko in
+	*.ko) cp "$ko" "$BUILD/dkms/lguest.ko" ;;
+	*.ko.xz) xz -dc "$ko" >"$BUILD/dkms/lguest.ko" ;;
+	*.ko.zst) zstd -qdc "$ko" >"$BUILD/dkms/lguest.ko" ;;
+	*.ko.gz) gzip -dc "$ko" >"$BUILD/dkms/lguest.ko" ;;
+	esac
+	vermagic=$(modinfo -F vermagic "$BUILD/dkms/lguest.ko" 2>/dev/null || true)
+	if [ -n "$ko" ] && [ "${vermagic%% *}" = "$krel61" ]; then
+		echo "$krel61" >"$BUILD/dkms/kernel-release"
+		pass dkms-module-export "build/dkms/lguest.ko for $krel61"
+	else
+		rm -f "$BUILD/dkms/lguest.ko"
+		fail dkms-module-export "no DKMS-built module for $krel61 (found '${ko:-none}')"
+	fi
+
+	# A kernel dkms.conf rules out is skipped (status 77), not a failed build.
+	rc=0
+	out=$(dkms build -m lguest -v "$VERSION" -k 6.0.0-1-amd64 2>&1) || rc=$?
+	if [ $rc -eq 77 ] && grep -q BUILD_EXCLUSIVE <<<"$out"; then
+		pass dkms-build-exclusive "6.0 is skipped with a BUILD_EXCLUSIVE message"
+	else
+		fail dkms-build-exclusive "dkms build for 6.0.0-1-amd64 returned $rc: $(tail -1 <<<"$out")"
+	fi
+	rm -rf /var/lib/dkms/lguest/"$VERSION"/6.0.0-1-amd64
+
+	# The Launcher package: program, man page, udev rule, group.
+	if "${APT[@]}" install "$deb_launcher" >"$LOGS/deb-launcher-install.log" 2>&1 &&
+		getent group lguest >/dev/null &&
+		[ -f /lib/udev/rules.d/60-lguest.rules ] &&
+		lguest-launch --version | grep -qF "lguest-launch $VERSION " &&
+		man -w lguest-launch >/dev/null 2>&1 &&
+		MANWIDTH=80 man lguest-launch 2>/dev/null | grep -q '^EXIT STATUS'; then
+		pass deb-launcher-install "lguest-launch $VERSION, man lguest-launch, group lguest, udev rule"
+	else
+		fail deb-launcher-install "lguest-launcher install incomplete (see $LOGS/deb-launcher-install.log)"
+	fi
+
+	start=$(date +%s)
+	"${APT[@]}" purge lguest-launcher lguest-dkms >"$LOGS/deb-purge.log" 2>&1 || true
+	left=$({ find /lib/modules -path '*/updates/*' -name 'lguest.ko*'; ls -d /usr/src/lguest-* /var/lib/dkms/lguest; } 2>/dev/null || true)
+	left+=$(dkms status -m lguest 2>/dev/null || true)
+	for pkg in lguest-dkms lguest-launcher; do
+		if dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qv '^not-installed$'; then
+			left+=" package $pkg"
+		fi
+	done
+	if [ -e /lib/udev/rules.d/60-lguest.rules ]; then left+=" /lib/udev/rules.d/60-lguest.rules"; fi
+	if [ -z "$left" ]; then
+		pass deb-purge "module, /usr/src/lguest-$VERSION and DKMS tree gone in $(($(date +%s) - start))s"
+	else
+		fail deb-purge "left behind: $(echo $left)"
+	fi
+fi
+
+# --- RPMs ---------------------------------------------------------------------
+
+rpm_dkms=$RPM_OUT/RPMS/noarch/lguest-dkms-$VERSION-1.noarch.rpm
+rpm_launcher=$RPM_OUT/RPMS/x86_64/lguest-launcher-$VERSION-1.x86_64.rpm
+if tools/packaging/build-rpm.sh --out="$RPM_OUT" >"$LOGS/rpm-build.log" 2>&1 &&
+	[ -f "$rpm_dkms" ] && [ -f "$rpm_launcher" ] &&
+	[ "$(find "$RPM_OUT/SRPMS" -name '*.src.rpm' | wc -l)" -eq 2 ]; then
+	pass rpm-build "rpmbuild -ba: $(cd "$RPM_OUT" && find RPMS SRPMS -name '*.rpm' | sort | tr '\n' ' ')"
+
+	rpm -qlp "$rpm_dkms" >"$LOGS/rpm-dkms-files.txt"
+	{
+		echo "/usr/share/licenses/lguest-dkms-$VERSION"
+		echo "/usr/share/licenses/lguest-dkms-$VERSION/LICENSE"
+		echo "/usr/src/lguest-$VERSION"
+		sed "s|^|/usr/src/lguest-$VERSION/|" "$LOGS/dkms-files.txt"
+		sed -n "s|^\(.*\)/[^/]*$|/usr/src/lguest-$VERSION/\1|p" "$LOGS/dkms-files.txt"
+	} | sort -u >"$LOGS/rpm-dkms-want.txt"
+	check rpm-dkms-files "rpm -qlp lguest-dkms differs from the module's sources (see $LOGS/rpm-dkms-files.txt)" \
+		diff -q "$LOGS/rpm-dkms-want.txt" <(sort "$LOGS/rpm-dkms-files.txt")
+	arch=$(rpm -qp --qf '%{ARCH}' "$rpm_dkms")
+	scripts=$(rpm -qp --scripts "$rpm_dkms")
+	check rpm-dkms-header "arch '$arch', or no dkms in Requires, or %post/%preun lack dkms add/install/remove" \
+		bash -c "[ '$arch' = noarch ] && rpm -qp --requires '$rpm_dkms' | grep -qx dkms &&
+			grep -q 'dkms add -m lguest -v $VERSION' <<<\"\$1\" &&
+			grep -q 'dkms install -m lguest -v $VERSION' <<<\"\$1\" &&
+			grep -q 'dkms remove -m lguest -v $VERSION --all' <<<\"\$1\"" _ "$scripts"
+
+	rpm -qlp "$rpm_launcher" | grep -v '^/usr/lib/\.build-id' >"$LOGS/rpm-launcher-files.txt"
+	cat >"$LOGS/rpm-launcher-want.txt" <<-EOF
+	/usr/bin/lguest-launch
+	/usr/lib/udev/rules.d/60-lguest.rules
+	/usr/share/doc/lguest-launcher-$VERSION
+	/usr/share/doc/lguest-launcher-$VERSION/install.md
+	/usr/share/doc/lguest-launcher-$VERSION/lguest-modules-load.conf
+	/usr/share/licenses/lguest-launcher-$VERSION
+	/usr/share/licenses/lguest-launcher-$VERSION/LICENSE
+	EOF
+	man_in_rpm=$(grep -cE '^/usr/share/man/man1/lguest-launch\.1(\.gz)?$' "$LOGS/rpm-launcher-files.txt" || true)
+	if [ "$man_in_rpm" -eq 1 ] &&
+		diff -q "$LOGS/rpm-launcher-want.txt" <(grep -v '^/usr/share/man/' "$LOGS/rpm-launcher-files.txt") >/dev/null; then
+		pass rpm-launcher-files
+	else
+		fail rpm-launcher-files "rpm -qlp lguest-launcher: $(tr '\n' ' ' <"$LOGS/rpm-launcher-files.txt")"
+	fi
+else
+	fail rpm-build "rpmbuild -ba failed or made the wrong RPMs (see $LOGS/rpm-build.log)"
+fi

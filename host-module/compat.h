@@ -4,13 +4,28 @@
  * place.  compat-probed.h is generated at build time by compat-probe.sh,
  * which looks in the kernel tree for each feature; this file maps what it
  * found onto the names the rest of the module uses.  No other file may test
- * LINUX_VERSION_CODE or a LGUEST_HAVE_ macro.
+ * LINUX_VERSION_CODE or a LGUEST_HAVE_ macro.  The Switcher includes it
+ * too, so the assembler's part comes first.
  */
 #ifndef _LGUEST_COMPAT_H
 #define _LGUEST_COMPAT_H
 
-#include <linux/fs.h>
 #include "compat-probed.h"
+
+#ifdef __ASSEMBLY__
+
+#include <asm/unwind_hints.h>
+/* Linux 6.4 renamed objtool's "nothing to unwind here" hint. */
+#ifdef LGUEST_HAVE_UNWIND_HINT_UNDEFINED
+#define LG_UNWIND_HINT_UNDEFINED	UNWIND_HINT_UNDEFINED
+#else
+#define LG_UNWIND_HINT_UNDEFINED	UNWIND_HINT_EMPTY
+#endif
+
+#else /* !__ASSEMBLY__ */
+
+#include <linux/fs.h>
+#include <asm/cpufeature.h>
 
 #ifdef LGUEST_HAVE_NO_LLSEEK
 #define lg_no_llseek	no_llseek
@@ -18,4 +33,8 @@
 #define lg_no_llseek	NULL
 #endif
 
+/* Kernel indirect branch tracking (CET) is also enforced in ring 1. */
+#define lg_cpu_has_ibt()	cpu_feature_enabled(X86_FEATURE_IBT)
+
+#endif /* __ASSEMBLY__ */
 #endif /* _LGUEST_COMPAT_H */

@@ -10,15 +10,339 @@
  * Launcher reads from the device, and when the Launcher exits, the Guest is
  * gone and every resource the Host held for it is freed.
  *
- * This file is where the module starts and ends.
+ * This file is where the module starts and ends, and where the Host side of
+ * the world switch lives: what must be saved before the Switcher runs the
+ * Guest, and what must be put back after.
  */
 #include <linux/module.h>
 #include <linux/init.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/percpu.h>
+#include <asm/desc.h>
+#include <asm/msr.h>
+#include <asm/processor.h>
+#include <asm/tlbflush.h>
+#include <asm/fpu/api.h>
+#include <asm/trapnr.h>
+#include <asm/irq_vectors.h>
+#include "compat.h"
 #include "lg.h"
 
+static struct lguest_pcpu *lguest_pcpus[NR_CPUS];
+static struct gate_struct *lguest_idt;
+
+/*H:030
+ * The Guest's memory is the Launcher's memory from mem_base up, so reading
+ * and writing it is copy_from_user() and copy_to_user() once we have
+ * checked that the Guest-physical range is inside the Guest.  Any failure
+ * means the Guest handed us a bad address, and that kills it.
+ */
+bool lguest_gpa_ok(struct lguest *lg, u32 gpa, u32 len)
+{
+	u64 end = (u64)gpa + len;
+
+	return end <= (u64)lg->pfn_limit << PAGE_SHIFT;
+}
+
+bool lguest_read_mem(struct lguest *lg, void *dst, u32 gpa, u32 len)
+{
+	if (!lguest_gpa_ok(lg, gpa, len) ||
+	    copy_from_user(dst, (void __user *)(lg->mem_base + gpa), len)) {
+		kill_guest(lg, "bad read of Guest memory at %#x (%u bytes)",
+			   gpa, len);
+		return false;
+	}
+	return true;
+}
+
+bool lguest_write_mem(struct lguest *lg, u32 gpa, const void *src, u32 len)
+{
+	if (!lguest_gpa_ok(lg, gpa, len) ||
+	    copy_to_user((void __user *)(lg->mem_base + gpa), src, len)) {
+		kill_guest(lg, "bad write of Guest memory at %#x (%u bytes)",
+			   gpa, len);
+		return false;
+	}
+	return true;
+}
+
+/*H:040
+ * A Guest is killed by giving it a reason to be dead: the next read() of
+ * /dev/lguest sees it and hands the reason to the Launcher.  Only the first
+ * reason counts.
+ */
+void kill_guest(struct lguest *lg, const char *fmt, ...)
+{
+	va_list ap;
+	char *reason;
+
+	if (READ_ONCE(lg->dead))
+		return;
+	va_start(ap, fmt);
+	reason = kvasprintf(GFP_ATOMIC, fmt, ap);
+	va_end(ap);
+	if (!reason)
+		reason = (char *)"out of memory";
+	if (cmpxchg(&lg->dead, NULL, reason) && reason[0] != 'o')
+		kfree(reason);
+}
+
+/*H:050
+ * Something happened that the Guest should look at (an interrupt, a
+ * break): wake its Launcher if it sleeps in HALT, and make it leave the
+ * Guest if it is running on another CPU right now.
+ */
+void lguest_kick(struct lguest *lg)
+{
+	wake_up_process(lg->tsk);
+	kick_process(lg->tsk);
+}
+
+static u64 make_gate(unsigned long addr, unsigned int dpl, unsigned int ist)
+{
+	u64 lo;
+
+	lo = (addr & 0xFFFF) | ((u64)__KERNEL_CS << 16) | ((u64)ist << 32) |
+	     ((u64)(0x8E | (dpl << 5)) << 40) |
+	     (((u64)addr >> 16 & 0xFFFF) << 48);
+	return lo;
+}
+
+/*H:060
+ * Our IDT is the same on every CPU: every vector goes to the Switcher.
+ * Only three may be raised by software from the Guest: the hypercall
+ * vector from ring 1, and from ring 3 the system call vector, int3 and
+ * into.  Anything else a Guest raises with "int" turns into a general
+ * protection fault, so a Guest can never pretend to be a Host interrupt.
+ */
+static int lguest_build_idt(void)
+{
+	unsigned int i, dpl, ist;
+	u64 *idt;
+
+	lguest_idt = (void *)get_zeroed_page(GFP_KERNEL);
+	if (!lguest_idt)
+		return -ENOMEM;
+	idt = (u64 *)lguest_idt;
+	for (i = 0; i < 256; i++) {
+		unsigned long addr = lguest_stub_table[i];
+
+		dpl = 0;
+		ist = 0;
+		if (i == 3 || i == 4 || i == IA32_SYSCALL_VECTOR)
+			dpl = 3;
+		else if (i == LGUEST_TRAP_ENTRY)
+			dpl = GUEST_PL;
+		if (i == X86_TRAP_NMI)
+			ist = LG_NMI_IST;
+		idt[i * 2] = make_gate(addr, dpl, ist);
+		idt[i * 2 + 1] = addr >> 32;
+	}
+	return 0;
+}
+
+static void lguest_pcpu_layout_check(void)
+{
+	BUILD_BUG_ON(offsetof(struct lguest_regs, gs) != LR_GS);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, ds) != LR_DS);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, rax) != LR_RAX);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, rbp) != LR_RBP);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, trapnum) != LR_TRAPNUM);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, errcode) != LR_ERRCODE);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, rip) != LR_RIP);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, cs) != LR_CS);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, rflags) != LR_RFLAGS);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, rsp) != LR_RSP);
+	BUILD_BUG_ON(offsetof(struct lguest_regs, ss) != LR_SS);
+	BUILD_BUG_ON(sizeof(struct lguest_regs) != LR_SIZE);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_cr3) != PC_HOST_CR3);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, guest_cr4) != PC_GUEST_CR4);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_gsbase) != PC_HOST_GSBASE);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, cr2) != PC_CR2);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_ss) != PC_HOST_SS);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, nmi_pending) != PC_NMI_PENDING);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_gdtr) != PC_HOST_GDTR);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_idtr) != PC_HOST_IDTR);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, gdtr) != PC_GDTR);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, idtr) != PC_IDTR);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, regs) != PC_REGS);
+	BUILD_BUG_ON(PC_REGS_END % 16);
+	BUILD_BUG_ON(sizeof(struct lguest_pcpu) != PC_SIZE);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, stacks) + 4096 > PC_NMI_TOP);
+	BUILD_BUG_ON(PC_SIZE != PAGE_SIZE << PC_ORDER);
+}
+
+/*H:070
+ * Each CPU gets a struct lguest_pcpu: our TSS points its ring-0 stack at
+ * the end of the register frame in it, so the CPU itself saves a trapping
+ * Guest's registers where the Host will look for them.
+ */
+int lguest_pcpu_init(void)
+{
+	unsigned int cpu;
+	int err;
+
+	lguest_pcpu_layout_check();
+	err = lguest_build_idt();
+	if (err)
+		return err;
+	for_each_possible_cpu(cpu) {
+		struct lguest_pcpu *pc;
+
+		pc = (void *)__get_free_pages(GFP_KERNEL | __GFP_ZERO, PC_ORDER);
+		if (!pc) {
+			lguest_pcpu_free();
+			return -ENOMEM;
+		}
+		lguest_pcpus[cpu] = pc;
+		pc->gdtr.limit = LG_GDT_ENTRIES * 8 - 1;
+		pc->gdtr.base = (unsigned long)pc->gdt;
+		pc->idtr.limit = 256 * 16 - 1;
+		pc->idtr.base = (unsigned long)lguest_idt;
+		pc->tss.sp0 = (unsigned long)pc + PC_REGS_END;
+		pc->tss.ist[LG_NMI_IST - 1] = (unsigned long)pc + PC_NMI_TOP;
+		/* No I/O bitmap: the offset points past the TSS limit. */
+		pc->tss.io_bitmap_base = sizeof(pc->tss);
+	}
+	return 0;
+}
+
+void lguest_pcpu_free(void)
+{
+	unsigned int cpu;
+
+	for_each_possible_cpu(cpu) {
+		free_pages((unsigned long)lguest_pcpus[cpu], PC_ORDER);
+		lguest_pcpus[cpu] = NULL;
+	}
+	free_page((unsigned long)lguest_idt);
+	lguest_idt = NULL;
+}
+
+static void lg_set_tss_desc(struct lguest_pcpu *pc)
+{
+	unsigned long base = (unsigned long)&pc->tss;
+	u64 limit = sizeof(pc->tss) - 1;
+
+	/* Present, DPL 0, type 9: an available 64-bit TSS. */
+	pc->gdt[LG_GDT_TSS] = (limit & 0xFFFF) | ((u64)(base & 0xFFFFFF) << 16) |
+			      (0x89ULL << 40) | ((limit >> 16 & 0xF) << 48) |
+			      ((u64)(base >> 24 & 0xFF) << 56);
+	pc->gdt[LG_GDT_TSS + 1] = base >> 32;
+}
+
+/*H:080
+ * Putting the Host's GDT and task register back.  ltr insists that the
+ * TSS descriptor is not marked busy, and the Host normally runs on a
+ * read-only alias of its GDT, so we clear the busy bit through the
+ * writable one, load TR from there, and then load the GDT the Host had.
+ */
+static void restore_host_tables(struct lguest_pcpu *pc, unsigned int cpu)
+{
+	struct desc_struct *gdt = get_cpu_gdt_rw(cpu);
+	struct desc_ptr rw = {
+		.size = GDT_SIZE - 1,
+		.address = (unsigned long)gdt,
+	};
+	struct desc_ptr host = {
+		.size = pc->host_gdtr.limit,
+		.address = pc->host_gdtr.base,
+	};
+
+	native_load_gdt(&rw);
+	gdt[GDT_ENTRY_TSS].type = DESC_TSS;
+	asm volatile("ltr %w0" : : "q" (GDT_ENTRY_TSS * 8));
+	native_load_gdt(&host);
+	asm volatile("lldt %w0" : : "q" (pc->host_ldt));
+}
+
+static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
+{
+	struct gate_struct *gate;
+	unsigned long handler;
+
+	gate = (struct gate_struct *)pc->host_idtr.base + vector;
+	handler = gate->offset_low | ((unsigned long)gate->offset_middle << 16) |
+		  ((unsigned long)gate->offset_high << 32);
+	lguest_call_host_irq(handler);
+}
+
+/*H:090
+ * lguest_run_guest_once() runs the Guest until something stops it.  With
+ * interrupts off it: makes sure the Launcher's FPU state is in the
+ * registers (the Guest's FPU state *is* the Launcher's), copies the
+ * Guest's GDT and registers into this CPU's Switcher area, closes the two
+ * doors a compatibility-mode program could use to reach the Host's system
+ * call entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
+ * tracking, turns that off (to the CPU, ring 1 is supervisor code).  Then
+ * the Switcher does the rest.  Afterwards everything is put back, and a
+ * Host interrupt or NMI that arrived meanwhile is handed to the Host.
+ */
+void lguest_run_guest_once(struct lguest *lg)
+{
+	struct lguest_pcpu *pc;
+	unsigned int cpu, i;
+	bool cet = lg_cpu_has_ibt();
+	u64 vector;
+
+	local_irq_disable();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD))
+		switch_fpu_return();
+	cpu = smp_processor_id();
+	pc = lguest_pcpus[cpu];
+
+	for (i = 0; i < LG_GDT_GUEST_ENTRIES; i++)
+		pc->gdt[i] = lg->gdt[i];
+	pc->gdt[LG_HOST_CS_ENTRY] = *(u64 *)&get_cpu_gdt_rw(cpu)[GDT_ENTRY_KERNEL_CS];
+	pc->gdt[LG_HOST_DS_ENTRY] = *(u64 *)&get_cpu_gdt_rw(cpu)[GDT_ENTRY_KERNEL_DS];
+	lg_set_tss_desc(pc);
+	/* The Host's own interrupt stacks, for NMIs on the way out. */
+	for (i = 0; i < LG_NMI_IST - 1; i++)
+		pc->tss.ist[i] = per_cpu(cpu_tss_rw, cpu).x86_tss.ist[i];
+
+	pc->regs = lg->regs;
+	pc->guest_cr3 = lguest_shadow_cr3(lg);
+	pc->guest_cr4 = __read_cr4() & ~(X86_CR4_SMEP | X86_CR4_SMAP);
+	pc->nmi_pending = 0;
+
+	rdmsrl(MSR_FS_BASE, pc->host_fsbase);
+	rdmsrl(MSR_GS_BASE, pc->host_gsbase);
+	rdmsrl(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
+	rdmsrl(MSR_EFER, pc->host_efer);
+	asm volatile("sldt %w0" : "=q" (pc->host_ldt));
+	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	if (pc->host_efer & EFER_SCE)
+		wrmsrl(MSR_EFER, pc->host_efer & ~EFER_SCE);
+	if (cet) {
+		rdmsrl(MSR_IA32_S_CET, pc->host_s_cet);
+		wrmsrl(MSR_IA32_S_CET, 0);
+	}
+
+	lguest_enter(pc);
+
+	restore_host_tables(pc, cpu);
+	if (cet)
+		wrmsrl(MSR_IA32_S_CET, pc->host_s_cet);
+	if (pc->host_efer & EFER_SCE)
+		wrmsrl(MSR_EFER, pc->host_efer);
+	wrmsrl(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
+
+	lg->regs = pc->regs;
+	lg->cr2 = pc->cr2;
+	lg->last_cpu = cpu;
+	vector = pc->regs.trapnum;
+
+	if (pc->nmi_pending || vector == X86_TRAP_NMI)
+		asm volatile("int $2");
+	if (vector >= FIRST_EXTERNAL_VECTOR && vector != IA32_SYSCALL_VECTOR)
+		replay_host_interrupt(pc, vector);
+	local_irq_enable();
+}
+
 /*H:010
- * Loading the module checks that this CPU can host Guests at all and then
- * registers /dev/lguest.  Nothing is set up per CPU until a Guest runs.
+ * Loading the module checks that this CPU can host Guests at all, sets up
+ * the Switcher's per-CPU areas and registers /dev/lguest.
  */
 static int __init lguest_init(void)
 {
@@ -29,9 +353,14 @@ static int __init lguest_init(void)
 		return -ENODEV;
 	}
 
-	err = lguest_device_init();
+	err = lguest_pcpu_init();
 	if (err)
 		return err;
+	err = lguest_device_init();
+	if (err) {
+		lguest_pcpu_free();
+		return err;
+	}
 
 	pr_info("lguest: /dev/lguest ready (ABI: %u hypercalls, %u IRQs)\n",
 		LHCALL_NR, LGUEST_IRQS);
@@ -45,6 +374,7 @@ static int __init lguest_init(void)
 static void __exit lguest_exit(void)
 {
 	lguest_device_remove();
+	lguest_pcpu_free();
 }
 
 module_init(lguest_init);

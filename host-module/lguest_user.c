@@ -4,23 +4,31 @@
  *
  * One open file is one Guest.  The Launcher write()s requests, each an
  * array of 64-bit words starting with an LHREQ_ number, and read()s to run
- * the Guest.  Until the Guest side of the Host exists, every request is
- * checked for shape and then refused, so a Launcher sees exactly the errors
- * it will see later for malformed requests:
+ * the Guest.  Malformed requests get:
  *
  *	EINVAL	the write is not a whole number of 64-bit words, is empty,
- *		or names no known request;
- *	ENOSYS	a well-formed request this Host cannot carry out yet;
- *	EINVAL	read() on a file with no initialized Guest.
+ *		names no known request, or has bad arguments;
+ *	EINVAL	read() on a file with no initialized Guest;
+ *	EBUSY	LHREQ_INITIALIZE on a file that already has a Guest, or a
+ *		second read() while one is running the Guest.
  */
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
+#include <linux/slab.h>
+#include <linux/sched/mm.h>
+#include <linux/vmalloc.h>
 #include "compat.h"
 #include "lg.h"
 
+/* The largest Guest: its whole 32-bit physical address space. */
+#define LG_MAX_PFN	(1U << (32 - PAGE_SHIFT))
+
+static DEFINE_IDA(guest_ids);
+
 static int lguest_open(struct inode *inode, struct file *file)
 {
+	file->private_data = NULL;
 	return nonseekable_open(inode, file);
 }
 
@@ -32,6 +40,99 @@ static const unsigned int lhreq_words[] = {
 	[LHREQ_BREAK] = 2,
 };
 
+static void free_guest(struct lguest *lg)
+{
+	lguest_stop_timer(lg);
+	lguest_release_dma(lg);
+	lguest_free_pagetables(lg);
+	if (lg->mm)
+		mmdrop(lg->mm);
+	if (lg->tsk)
+		put_task_struct(lg->tsk);
+	ida_free(&guest_ids, lg->guestid);
+	kfree(lg->dead);
+	vfree(lg);
+}
+
+/*H:130
+ * LHREQ_INITIALIZE makes the Guest: its memory is the Launcher's, from
+ * "base" for "pfnlimit" pages; it starts at "start" on the page directory
+ * at Guest-physical "pgdir", with the Guest kernel's segments at ring 1,
+ * interrupts (virtually) off, and %esi pointing at Guest-physical 0 where
+ * a Linux Guest finds its boot parameters.
+ */
+static int initialize(struct file *file, const u64 *args)
+{
+	u64 base = args[1], pfnlimit = args[2], pgdir = args[3];
+	u64 start = args[4], page_offset = args[5];
+	struct lguest *lg;
+	int err, id;
+
+	if (file->private_data)
+		return -EBUSY;
+	if ((base & ~PAGE_MASK) || !pfnlimit || pfnlimit > LG_MAX_PFN ||
+	    start > U32_MAX || page_offset > U32_MAX || pgdir > U32_MAX ||
+	    (page_offset & ~PAGE_MASK) ||
+	    !access_ok((void __user *)base, pfnlimit << PAGE_SHIFT))
+		return -EINVAL;
+
+	lg = vzalloc(sizeof(*lg));
+	if (!lg)
+		return -ENOMEM;
+	id = ida_alloc_max(&guest_ids, U16_MAX, GFP_KERNEL);
+	if (id < 0) {
+		vfree(lg);
+		return id;
+	}
+	lg->guestid = id;
+	lg->mem_base = base;
+	lg->pfn_limit = pfnlimit;
+	lg->page_offset = page_offset;
+	mutex_init(&lg->run_lock);
+	init_waitqueue_head(&lg->break_wq);
+	lguest_init_timer(lg);
+	lguest_setup_gdt(lg);
+
+	err = lguest_init_pagetables(lg, pgdir);
+	if (err) {
+		free_guest(lg);
+		return err;
+	}
+	lg->tsk = current;
+	get_task_struct(lg->tsk);
+	lg->mm = current->mm;
+	mmgrab(lg->mm);
+
+	lg->regs.cs = GUEST_KERNEL_CS;
+	lg->regs.ss = GUEST_KERNEL_DS;
+	lg->regs.ds = GUEST_KERNEL_DS;
+	lg->regs.es = GUEST_KERNEL_DS;
+	lg->regs.rflags = X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+	lg->regs.rip = start;
+	lg->regs.rsi = 0;
+
+	file->private_data = lg;
+	return 0;
+}
+
+/*H:140
+ * LHREQ_BREAK with 1 makes the running read() return EAGAIN and then
+ * holds the writer until someone writes LHREQ_BREAK with 0.  The seeds'
+ * Launcher uses it to get the Guest's attention when input arrives.
+ */
+static int do_break(struct lguest *lg, u64 on)
+{
+	if (on) {
+		atomic_set(&lg->break_out, 1);
+		lguest_kick(lg);
+		return wait_event_interruptible(lg->break_wq,
+						!atomic_read(&lg->break_out));
+	}
+	atomic_set(&lg->break_out, 0);
+	wake_up_all(&lg->break_wq);
+	return 0;
+}
+
 /*H:110
  * A write is a request.  We copy in the request word first, check the
  * length the request needs, and only then look at the rest.
@@ -39,7 +140,10 @@ static const unsigned int lhreq_words[] = {
 static ssize_t lguest_write(struct file *file, const char __user *in,
 			    size_t size, loff_t *off)
 {
+	struct lguest *lg = file->private_data;
+	u64 args[6];
 	u64 req;
+	long ret;
 
 	if (size < sizeof(req) || size % sizeof(req))
 		return -EINVAL;
@@ -48,22 +152,67 @@ static ssize_t lguest_write(struct file *file, const char __user *in,
 	if (req >= ARRAY_SIZE(lhreq_words) ||
 	    size != lhreq_words[req] * sizeof(u64))
 		return -EINVAL;
+	if (copy_from_user(args, in, size))
+		return -EFAULT;
 
-	return -ENOSYS;
+	if (req == LHREQ_INITIALIZE) {
+		ret = initialize(file, args);
+		return ret ? ret : size;
+	}
+	if (!lg)
+		return -EINVAL;
+	switch (req) {
+	case LHREQ_GETDMA:
+		if (current->mm != lg->mm || args[1] > U32_MAX)
+			return -EINVAL;
+		return lguest_get_dma(lg, args[1]);
+	case LHREQ_IRQ:
+		if (args[1] >= LGUEST_IRQS)
+			return -EINVAL;
+		lguest_set_irq(lg, args[1]);
+		return size;
+	case LHREQ_BREAK:
+		ret = do_break(lg, args[1]);
+		return ret ? ret : size;
+	}
+	return -EINVAL;
 }
 
 /*H:120
- * A read runs the Guest.  There is no Guest until LHREQ_INITIALIZE has
- * succeeded on this file, so for now every read is refused.
+ * A read runs the Guest, from the Launcher that made it.  The read that
+ * finds the Guest dead fails with ENOENT; every read after that returns
+ * the reason, as a NUL-terminated string.
  */
 static ssize_t lguest_read(struct file *file, char __user *out,
 			   size_t size, loff_t *off)
 {
-	return -EINVAL;
+	struct lguest *lg = file->private_data;
+	ssize_t ret;
+
+	if (!lg || current->mm != lg->mm)
+		return -EINVAL;
+	if (lg->dead) {
+		size_t len = strlen(lg->dead) + 1;
+
+		if (len > size)
+			len = size;
+		if (copy_to_user(out, lg->dead, len))
+			return -EFAULT;
+		return len;
+	}
+	if (!mutex_trylock(&lg->run_lock))
+		return -EBUSY;
+	ret = lguest_run(lg, out, size);
+	mutex_unlock(&lg->run_lock);
+	return ret;
 }
 
 static int lguest_release(struct inode *inode, struct file *file)
 {
+	struct lguest *lg = file->private_data;
+
+	if (lg)
+		free_guest(lg);
 	return 0;
 }
 

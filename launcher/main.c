@@ -18,6 +18,7 @@
 #include <libelf.h>
 #include <zlib.h>
 #include "args.h"
+#include "launch.h"
 
 #ifndef LGUEST_VERSION
 #define LGUEST_VERSION "unknown"
@@ -25,8 +26,7 @@
 
 #define LGUEST_DEVICE_PATH "/dev/lguest"
 
-static void __attribute__((noreturn, format(printf, 2, 3)))
-die(int status, const char *fmt, ...)
+void launch_die(int status, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -49,14 +49,14 @@ static void check_input_file(const char *what, const char *path)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0)
-		die(EXIT_USAGE, "cannot open %s '%s': %s", what, path,
+		launch_die(EXIT_USAGE, "cannot open %s '%s': %s", what, path,
 		    strerror(errno));
 	if (fstat(fd, &st) < 0)
-		die(EXIT_USAGE, "cannot stat %s '%s': %s", what, path,
+		launch_die(EXIT_USAGE, "cannot stat %s '%s': %s", what, path,
 		    strerror(errno));
 	close(fd);
 	if (S_ISDIR(st.st_mode))
-		die(EXIT_USAGE, "%s '%s' is a directory", what, path);
+		launch_die(EXIT_USAGE, "%s '%s' is a directory", what, path);
 }
 
 /*L:150
@@ -71,14 +71,14 @@ static int open_lguest(void)
 	if (fd >= 0)
 		return fd;
 	if (errno == ENOENT || errno == ENODEV || errno == ENXIO)
-		die(EXIT_GUEST_FAILED,
+		launch_die(EXIT_GUEST_FAILED,
 		    "%s not found: is the lguest module loaded? (modprobe lguest)",
 		    LGUEST_DEVICE_PATH);
 	if (errno == EACCES || errno == EPERM)
-		die(EXIT_GUEST_FAILED,
+		launch_die(EXIT_GUEST_FAILED,
 		    "permission denied opening %s: are you in the lguest group?",
 		    LGUEST_DEVICE_PATH);
-	die(EXIT_GUEST_FAILED, "cannot open %s: %s", LGUEST_DEVICE_PATH,
+	launch_die(EXIT_GUEST_FAILED, "cannot open %s: %s", LGUEST_DEVICE_PATH,
 	    strerror(errno));
 }
 
@@ -90,7 +90,7 @@ int main(int argc, char *argv[])
 	int lguest_fd;
 
 	if (parse_args(argc, argv, &cfg, err, sizeof(err)))
-		die(EXIT_USAGE, "%s", err);
+		launch_die(EXIT_USAGE, "%s", err);
 	if (cfg.help) {
 		fputs(launch_usage, stdout);
 		return 0;
@@ -102,7 +102,7 @@ int main(int argc, char *argv[])
 		return 0;
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE)
-		die(EXIT_GUEST_FAILED, "libelf is out of date");
+		launch_die(EXIT_GUEST_FAILED, "libelf is out of date");
 
 	check_input_file("kernel image", cfg.kernel);
 	if (cfg.initrd)
@@ -115,6 +115,14 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "lguest-launch: %lu MB Guest, kernel %s\n",
 			cfg.mem_mb, cfg.kernel);
 
-	close(lguest_fd);
-	die(EXIT_GUEST_FAILED, "this Launcher cannot run Guests yet");
+	/*L:160 Lay out the Guest's memory, load its kernel, and run it. */
+	{
+		struct guest g = { .lguest_fd = lguest_fd, .verbose = cfg.verbose };
+
+		map_guest_memory(&g, cfg.mem_mb);
+		load_elf_kernel(&g, cfg.kernel);
+		setup_boot_params(&g, cfg.cmdline);
+		setup_pagetables(&g);
+		return run_guest(&g);
+	}
 }

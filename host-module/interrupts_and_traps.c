@@ -1,0 +1,428 @@
+// SPDX-License-Identifier: GPL-2.0
+/*H:400
+ * Interrupts and traps, and the loop that runs the Guest.
+ *
+ * Everything that stops the Guest comes out of the Switcher as a vector
+ * number in regs.trapnum.  Host interrupts were already handed to the Host
+ * on the way out, so what is left is either for us (a hypercall, or a page
+ * fault the shadow page tables can fix) or for the Guest, which gets it
+ * the way a real CPU would deliver it: through the Guest's own IDT, with a
+ * frame pushed on the Guest's stack.
+ */
+#include <linux/sched/signal.h>
+#include <linux/uaccess.h>
+#include <linux/hrtimer.h>
+#include <asm/trapnr.h>
+#include <asm/irq_vectors.h>
+#include "lg.h"
+
+/* Exceptions that push an error code. */
+static bool has_err(unsigned int trap)
+{
+	return trap == 8 || (trap >= 10 && trap <= 14) || trap == 17;
+}
+
+static bool idt_present(u32 hi)
+{
+	return hi & 0x8000;
+}
+
+static unsigned int idt_type(u32 hi)
+{
+	return (hi >> 8) & 0x1F;
+}
+
+static unsigned int idt_dpl(u32 hi)
+{
+	return (hi >> 13) & 3;
+}
+
+/*H:410
+ * LOAD_IDT_ENTRY: the Guest sets one of its interrupt gates.  Only 32-bit
+ * interrupt gates (type 14) and trap gates (type 15) make sense; anything
+ * else is a Guest bug or an attack, and kills it.  A not-present gate just
+ * removes the entry.
+ */
+void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
+{
+	if (num >= 256) {
+		kill_guest(lg, "bad IDT entry number %u", num);
+		return;
+	}
+	if (idt_present(hi) && idt_type(hi) != 0xE && idt_type(hi) != 0xF) {
+		kill_guest(lg, "bad IDT gate type %#x for vector %u",
+			   idt_type(hi), num);
+		return;
+	}
+	lg->idt[num][0] = lo;
+	lg->idt[num][1] = hi;
+}
+
+/*H:420
+ * SET_STACK: where the Guest kernel's stack is when a trap arrives from
+ * Guest user space, as the TSS's ss0/esp0 would say on real hardware.  The
+ * stack segment must be a ring-1 one.
+ */
+void lguest_set_stack(struct lguest *lg, u32 seg, u32 esp, u32 pages)
+{
+	if ((seg & 3) != GUEST_PL) {
+		kill_guest(lg, "bad stack segment %#x", seg);
+		return;
+	}
+	lg->ss1 = seg;
+	lg->esp1 = esp;
+}
+
+static bool push_guest_stack(struct lguest *lg, u32 *sp, u32 val)
+{
+	u32 pa;
+
+	*sp -= 4;
+	if ((*sp & (PAGE_SIZE - 1)) > PAGE_SIZE - 4 ||
+	    !lguest_guest_va_to_pa(lg, *sp, true, &pa)) {
+		kill_guest(lg, "Guest stack %#x is not writable", *sp);
+		return false;
+	}
+	return lguest_write_mem(lg, pa, &val, 4);
+}
+
+static u32 guest_irq_enabled(struct lguest *lg)
+{
+	u32 on = 0;
+
+	if (lg->lguest_data &&
+	    !lguest_read_mem(lg, &on, lg->lguest_data +
+			     offsetof(struct lguest_data, irq_enabled), 4))
+		return 0;
+	return on & X86_EFLAGS_IF;
+}
+
+static void set_guest_irq_enabled(struct lguest *lg, u32 on)
+{
+	if (lg->lguest_data)
+		lguest_write_mem(lg, lg->lguest_data +
+				 offsetof(struct lguest_data, irq_enabled),
+				 &on, 4);
+}
+
+/*H:430
+ * Delivering vector @num to the Guest, as the CPU would: if the Guest was
+ * in user mode, switch to its kernel stack and push the old stack first;
+ * then push the flags, code segment and instruction pointer (and the error
+ * code, if @err), and jump to the gate's handler.  The flags we push carry
+ * the Guest's virtual interrupt flag, and an interrupt gate turns that
+ * off, as it would turn off the real one.
+ */
+static bool set_guest_interrupt(struct lguest *lg, unsigned int num, bool err)
+{
+	struct lguest_regs *regs = &lg->regs;
+	u32 lo = lg->idt[num][0], hi = lg->idt[num][1];
+	u32 sp, ss, eflags;
+
+	if (!idt_present(hi)) {
+		kill_guest(lg, "unhandled trap %u at %#llx (error %#llx)", num,
+			   regs->rip, regs->errcode);
+		return false;
+	}
+	if ((regs->cs & 3) != GUEST_PL) {
+		ss = lg->ss1;
+		sp = lg->esp1;
+		if (!ss) {
+			kill_guest(lg, "trap %u from user mode with no stack",
+				   num);
+			return false;
+		}
+		if (!push_guest_stack(lg, &sp, regs->ss) ||
+		    !push_guest_stack(lg, &sp, regs->rsp))
+			return false;
+	} else {
+		ss = regs->ss;
+		sp = regs->rsp;
+	}
+	eflags = (regs->rflags & ~X86_EFLAGS_IF) | guest_irq_enabled(lg);
+	if (!push_guest_stack(lg, &sp, eflags) ||
+	    !push_guest_stack(lg, &sp, regs->cs) ||
+	    !push_guest_stack(lg, &sp, regs->rip))
+		return false;
+	if (err && !push_guest_stack(lg, &sp, regs->errcode))
+		return false;
+
+	regs->ss = ss;
+	regs->rsp = sp;
+	regs->cs = (lo >> 16) | GUEST_PL;
+	regs->rip = (lo & 0xFFFF) | (hi & 0xFFFF0000);
+	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
+	if (idt_type(hi) == 0xE)
+		set_guest_irq_enabled(lg, 0);
+	return true;
+}
+
+bool lguest_deliver_trap(struct lguest *lg, unsigned int num)
+{
+	return set_guest_interrupt(lg, num, has_err(num));
+}
+
+/*H:440
+ * Before the Guest runs we look for an interrupt to give it: one that is
+ * pending and not blocked, at a moment when the Guest has interrupts
+ * enabled and is not inside its no-interrupt range (the few instructions
+ * of its interrupt-return path that must not be interrupted).  A halted
+ * Guest is woken by any such interrupt, with interrupts enabled again.
+ */
+void lguest_maybe_do_interrupt(struct lguest *lg)
+{
+	struct lguest_data __user *ld;
+	u32 blocked[LGUEST_IRQS / 32], start, end;
+	DECLARE_BITMAP(live, LGUEST_IRQS);
+	unsigned int irq;
+
+	if (!lg->lguest_data)
+		return;
+	ld = (void __user *)(lg->mem_base + lg->lguest_data);
+	if (copy_from_user(blocked, ld->blocked_interrupts, sizeof(blocked))) {
+		kill_guest(lg, "cannot read lguest_data");
+		return;
+	}
+	bitmap_from_arr32(live, blocked, LGUEST_IRQS);
+	bitmap_andnot(live, lg->irqs_pending, live, LGUEST_IRQS);
+	irq = find_first_bit(live, LGUEST_IRQS);
+	if (irq >= LGUEST_IRQS)
+		return;
+
+	if (lg->halted) {
+		lg->halted = false;
+		set_guest_irq_enabled(lg, X86_EFLAGS_IF);
+	} else if (!guest_irq_enabled(lg)) {
+		return;
+	}
+	if (get_user(start, &ld->noirq_start) || get_user(end, &ld->noirq_end)) {
+		kill_guest(lg, "cannot read lguest_data");
+		return;
+	}
+	if (lg->regs.rip >= start && lg->regs.rip < end)
+		return;
+	clear_bit(irq, lg->irqs_pending);
+	set_guest_interrupt(lg, FIRST_EXTERNAL_VECTOR + irq, false);
+}
+
+void lguest_set_irq(struct lguest *lg, unsigned int irq)
+{
+	set_bit(irq, lg->irqs_pending);
+	lguest_kick(lg);
+}
+
+/*H:450
+ * The Guest's clock: one hrtimer, programmed in nanoseconds by
+ * SET_CLOCKEVENT, which raises Guest interrupt 0 when it fires.
+ */
+static enum hrtimer_restart clockdev_fn(struct hrtimer *timer)
+{
+	struct lguest *lg = container_of(timer, struct lguest, timer);
+
+	lguest_set_irq(lg, 0);
+	return HRTIMER_NORESTART;
+}
+
+void lguest_init_timer(struct lguest *lg)
+{
+	hrtimer_init(&lg->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
+	lg->timer.function = clockdev_fn;
+}
+
+void lguest_set_clockevent(struct lguest *lg, u32 delta)
+{
+	if (!delta) {
+		hrtimer_cancel(&lg->timer);
+		return;
+	}
+	if (delta < LG_CLOCK_MIN_DELTA)
+		delta = LG_CLOCK_MIN_DELTA;
+	hrtimer_start(&lg->timer, ns_to_ktime(delta), HRTIMER_MODE_REL);
+}
+
+void lguest_stop_timer(struct lguest *lg)
+{
+	hrtimer_cancel(&lg->timer);
+}
+
+/*H:460
+ * The Guest kernel probes I/O ports (in and out from ring 1 fault, as the
+ * I/O privilege level is 0).  Like the seeds' Host we pretend nothing is
+ * there: "in" reads all ones, "out" does nothing, and the Guest carries
+ * on after the instruction.
+ */
+static bool emulate_io(struct lguest *lg)
+{
+	u8 insn[2];
+	u32 pa, len = 0, eax_mask = 0xFFFFFFFF;
+	bool in;
+
+	if ((lg->regs.cs & 3) != GUEST_PL ||
+	    !lguest_guest_va_to_pa(lg, lg->regs.rip, false, &pa) ||
+	    (pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 2 ||
+	    !lguest_read_mem(lg, insn, pa, 2))
+		return false;
+	if (insn[0] == 0x66) {
+		eax_mask = 0xFFFF;
+		len = 1;
+	}
+	switch (insn[len]) {
+	case 0xE4: case 0xE6:
+		len += 2;
+		eax_mask = 0xFF;
+		break;
+	case 0xE5: case 0xE7:
+		len += 2;
+		break;
+	case 0xEC: case 0xEE:
+		len += 1;
+		eax_mask = 0xFF;
+		break;
+	case 0xED: case 0xEF:
+		len += 1;
+		break;
+	default:
+		return false;
+	}
+	in = !(insn[insn[0] == 0x66] & 2);
+	if (in)
+		lg->regs.rax |= eax_mask;
+	lg->regs.rip = (u32)(lg->regs.rip + len);
+	return true;
+}
+
+/*H:470
+ * What to do with each way out of the Guest.
+ */
+static void handle_trap(struct lguest *lg)
+{
+	struct lguest_regs *regs = &lg->regs;
+	unsigned int trap = regs->trapnum;
+	bool user = (regs->cs & 3) != GUEST_PL;
+
+	switch (trap) {
+	case LGUEST_TRAP_ENTRY:
+		lguest_do_hypercalls(lg);
+		return;
+	case X86_TRAP_PF:
+		regs->errcode &= 7;
+		if (lguest_demand_page(lg, lg->cr2, regs->errcode) || lg->dead)
+			return;
+		if (lg->lguest_data)
+			lguest_write_mem(lg, lg->lguest_data +
+					 offsetof(struct lguest_data, cr2),
+					 &lg->cr2, 4);
+		lguest_deliver_trap(lg, trap);
+		return;
+	case X86_TRAP_GP:
+		if (!regs->errcode && emulate_io(lg))
+			return;
+		lguest_deliver_trap(lg, trap);
+		return;
+	case X86_TRAP_BP:
+	case X86_TRAP_OF:
+	case IA32_SYSCALL_VECTOR:
+		/*
+		 * Software interrupts from user mode are only allowed if the
+		 * Guest's gate says so; otherwise, as on a real CPU, they
+		 * become a general protection fault naming the vector.
+		 */
+		if (user && idt_dpl(lg->idt[trap][1]) < 3) {
+			regs->errcode = trap * 8 + 2;
+			lguest_deliver_trap(lg, X86_TRAP_GP);
+			return;
+		}
+		set_guest_interrupt(lg, trap, false);
+		return;
+	case X86_TRAP_NMI:
+	case X86_TRAP_DF:
+	case X86_TRAP_MC:
+		/* Handled by the Host (NMI) or fatal. */
+		if (trap != X86_TRAP_NMI)
+			kill_guest(lg, "Host exception %u in Guest", trap);
+		return;
+	}
+	if (trap < FIRST_EXTERNAL_VECTOR) {
+		if (trap > X86_TRAP_XF) {
+			kill_guest(lg, "unexpected exception %u at %#llx", trap,
+				   regs->rip);
+			return;
+		}
+		lguest_deliver_trap(lg, trap);
+	}
+	/* Anything else was a Host interrupt, already handled. */
+}
+
+/* Is there an interrupt the Guest has not blocked? */
+static bool irq_waiting(struct lguest *lg)
+{
+	u32 blocked[LGUEST_IRQS / 32];
+	DECLARE_BITMAP(live, LGUEST_IRQS);
+	struct lguest_data __user *ld;
+
+	ld = (void __user *)(lg->mem_base + lg->lguest_data);
+	if (!lg->lguest_data ||
+	    copy_from_user(blocked, ld->blocked_interrupts, sizeof(blocked)))
+		return true;
+	bitmap_from_arr32(live, blocked, LGUEST_IRQS);
+	return bitmap_andnot(live, lg->irqs_pending, live, LGUEST_IRQS);
+}
+
+/*H:480
+ * read() on /dev/lguest comes here: run the Guest until the Launcher has
+ * to do something.  Pending asynchronous hypercalls are run first, then a
+ * pending interrupt delivered; a halted Guest sleeps until an interrupt
+ * arrives.  We stop for a signal, a break from another Launcher thread, a
+ * DMA only the Launcher can handle, or the Guest's death.
+ */
+int lguest_run(struct lguest *lg, char __user *out, size_t size)
+{
+	while (!READ_ONCE(lg->dead)) {
+		if (lg->lguest_data)
+			lguest_do_async_hcalls(lg);
+		if (READ_ONCE(lg->dead))
+			break;
+		if (lg->dma_is_pending) {
+			struct lguest_pending p = {
+				.dma = lg->pending_dma,
+				.key = lg->pending_key,
+			};
+
+			if (size < sizeof(p))
+				return -EINVAL;
+			if (copy_to_user(out, &p, sizeof(p)))
+				return -EFAULT;
+			lg->dma_is_pending = false;
+			return sizeof(p);
+		}
+		if (signal_pending(current))
+			return -EINTR;
+		if (atomic_read(&lg->break_out))
+			return -EAGAIN;
+
+		lguest_maybe_do_interrupt(lg);
+		if (READ_ONCE(lg->dead))
+			break;
+		if (lg->halted) {
+			set_current_state(TASK_INTERRUPTIBLE);
+			if (!irq_waiting(lg) && !atomic_read(&lg->break_out))
+				schedule();
+			__set_current_state(TASK_RUNNING);
+			continue;
+		}
+		cond_resched();
+		if (!lguest_fixup_segments(lg, &lg->regs))
+			break;
+		/*
+		 * The real interrupt flag is always on in the Guest (so Host
+		 * interrupts get through), and it never gets I/O privilege.
+		 */
+		lg->regs.rflags &= ~(X86_EFLAGS_IOPL | X86_EFLAGS_NT |
+				     X86_EFLAGS_VM | X86_EFLAGS_VIF |
+				     X86_EFLAGS_VIP);
+		lg->regs.rflags |= X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+		lguest_run_guest_once(lg);
+		handle_trap(lg);
+	}
+	return -ENOENT;
+}

@@ -1,0 +1,389 @@
+// SPDX-License-Identifier: GPL-2.0
+/*H:300
+ * Shadow page tables.
+ *
+ * The Guest keeps ordinary 32-bit two-level page tables (a page directory
+ * of 1024 entries, each pointing at a page table of 1024 entries) in its
+ * own memory, but the CPU never walks them: the Guest's "physical"
+ * addresses are not the machine's.  Instead the Host builds shadow page
+ * tables in the Host's own 64-bit format, which the CPU does walk, and keeps
+ * them in step with the Guest's as the Guest tells us about changes.
+ *
+ * A shadow root mirrors one Guest page directory.  Its top level holds the
+ * Host kernel's upper-half entries (so the Switcher and the Host interrupt
+ * handlers keep working while it is loaded) and, in the lowest entry, the
+ * Guest's 4 GiB: one third level covering four GiB, four middle levels of
+ * 512 entries, each of which covers 2 MiB and points at a shadow page
+ * table we build on demand.  A Guest page directory entry covers 4 MiB,
+ * so it corresponds to two adjacent middle-level entries.
+ *
+ * Shadow entries start empty.  When the Guest touches an address the
+ * shadow does not map, it page-faults into the Host; we look the address
+ * up in the Guest's own tables and, if the Guest allows the access, fill
+ * in the shadow entry and let the Guest retry.  Otherwise it was a real
+ * fault, and it goes to the Guest.
+ */
+#include <linux/mm.h>
+#include <linux/highmem.h>
+#include <asm/pgtable.h>
+#include "lg.h"
+
+#define GP_PRESENT	0x001U
+#define GP_RW		0x002U
+#define GP_USER		0x004U
+#define GP_PWT		0x008U
+#define GP_PCD		0x010U
+#define GP_ACCESSED	0x020U
+#define GP_DIRTY	0x040U
+#define GP_PSE		0x080U
+#define GP_PFN_MASK	0xFFFFF000U
+
+/* Flags for the levels we own: the Guest's leaf entry decides access. */
+#define SHADOW_TABLE	(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_ACCESSED)
+
+static bool host_la57(void)
+{
+	return __read_cr4() & X86_CR4_LA57;
+}
+
+static u64 *table_of(u64 entry)
+{
+	return __va(entry & PTE_PFN_MASK);
+}
+
+/* Dropping a shadow entry releases the Guest page it pinned. */
+static void release_pte(u64 pte)
+{
+	if (pte & _PAGE_PRESENT)
+		put_page(pfn_to_page((pte & PTE_PFN_MASK) >> PAGE_SHIFT));
+}
+
+static void free_shadow_pt(u64 *pmde)
+{
+	u64 *pt;
+	unsigned int i;
+
+	if (!(*pmde & _PAGE_PRESENT))
+		return;
+	pt = table_of(*pmde);
+	for (i = 0; i < PTRS_PER_PTE; i++)
+		release_pte(pt[i]);
+	*pmde = 0;
+	free_page((unsigned long)pt);
+}
+
+/* Forget the shadows of Guest page directory entries [first, last). */
+static void clear_root_range(struct lg_shadow_root *r, u32 first, u32 last)
+{
+	u32 i;
+
+	if (!r->top)
+		return;
+	for (i = first * 2; i < last * 2; i++)
+		free_shadow_pt(&r->pmd[i / PTRS_PER_PMD][i % PTRS_PER_PMD]);
+}
+
+static void free_root(struct lg_shadow_root *r)
+{
+	unsigned int i;
+
+	clear_root_range(r, 0, 1024);
+	for (i = 0; i < 4; i++)
+		free_page((unsigned long)r->pmd[i]);
+	free_page((unsigned long)r->pud);
+	free_page((unsigned long)r->p4d);
+	free_page((unsigned long)r->top);
+	memset(r, 0, sizeof(*r));
+	r->gpgdir = LG_NO_ROOT;
+}
+
+static int alloc_root(struct lg_shadow_root *r)
+{
+	unsigned int i;
+
+	r->gpgdir = LG_NO_ROOT;
+	r->top = (u64 *)get_zeroed_page(GFP_KERNEL);
+	r->pud = (u64 *)get_zeroed_page(GFP_KERNEL);
+	if (!r->top || !r->pud)
+		return -ENOMEM;
+	if (host_la57()) {
+		r->p4d = (u64 *)get_zeroed_page(GFP_KERNEL);
+		if (!r->p4d)
+			return -ENOMEM;
+		r->top[0] = __pa(r->p4d) | SHADOW_TABLE;
+		r->p4d[0] = __pa(r->pud) | SHADOW_TABLE;
+	} else {
+		r->top[0] = __pa(r->pud) | SHADOW_TABLE;
+	}
+	for (i = 0; i < 4; i++) {
+		r->pmd[i] = (u64 *)get_zeroed_page(GFP_KERNEL);
+		if (!r->pmd[i])
+			return -ENOMEM;
+		r->pud[i] = __pa(r->pmd[i]) | SHADOW_TABLE;
+	}
+	return 0;
+}
+
+int lguest_init_pagetables(struct lguest *lg, u32 gpgdir)
+{
+	unsigned int i;
+
+	if ((gpgdir & ~GP_PFN_MASK) || !lguest_gpa_ok(lg, gpgdir, PAGE_SIZE))
+		return -EINVAL;
+	for (i = 0; i < LG_SHADOW_ROOTS; i++) {
+		if (alloc_root(&lg->roots[i])) {
+			lguest_free_pagetables(lg);
+			return -ENOMEM;
+		}
+	}
+	lg->roots[0].gpgdir = gpgdir;
+	lg->cur_root = 0;
+	return 0;
+}
+
+void lguest_free_pagetables(struct lguest *lg)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		free_root(&lg->roots[i]);
+}
+
+/*H:310
+ * Each time the Guest runs we refresh the Host half of its top level
+ * from the page table the Host is using right now.  That is 2 KiB of
+ * copying, and it means a Host that grows its kernel mappings while a
+ * Guest exists can never leave the Switcher stranded.
+ */
+u64 lguest_shadow_cr3(struct lguest *lg)
+{
+	struct lg_shadow_root *r = &lg->roots[lg->cur_root];
+	u64 *host = __va(read_cr3_pa());
+
+	memcpy(&r->top[PTRS_PER_PGD / 2], &host[PTRS_PER_PGD / 2],
+	       PTRS_PER_PGD / 2 * sizeof(u64));
+	return __pa(r->top);
+}
+
+static bool read_gpde(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 *pde)
+{
+	return lguest_read_mem(lg, pde, gpgdir + (vaddr >> 22) * 4, 4);
+}
+
+/*
+ * Find the Guest's page table entry for @vaddr: its Guest-physical address
+ * in *@ptep_gpa.  Returns false if the directory entry is not present, or
+ * (having killed the Guest) if it is unusable.
+ */
+static bool find_gpte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 *pde,
+		      u32 *ptep_gpa)
+{
+	if (!read_gpde(lg, gpgdir, vaddr, pde) || !(*pde & GP_PRESENT))
+		return false;
+	if (*pde & GP_PSE) {
+		kill_guest(lg, "large pages are not supported (vaddr %#x)",
+			   vaddr);
+		return false;
+	}
+	if (!lguest_gpa_ok(lg, *pde & GP_PFN_MASK, PAGE_SIZE)) {
+		kill_guest(lg, "page directory entry %#x beyond memory", *pde);
+		return false;
+	}
+	*ptep_gpa = (*pde & GP_PFN_MASK) + ((vaddr >> 12) & 1023) * 4;
+	return true;
+}
+
+/*
+ * Walk the Guest's tables for an access it is allowed to make, marking the
+ * entries accessed (and dirty for a write) as the hardware would.
+ */
+static bool walk_guest(struct lguest *lg, u32 vaddr, u32 err, u32 *pde,
+		       u32 *pte)
+{
+	u32 gpgdir = lg->roots[lg->cur_root].gpgdir;
+	u32 ptep, new;
+
+	if (!find_gpte(lg, gpgdir, vaddr, pde, &ptep))
+		return false;
+	if (!lguest_read_mem(lg, pte, ptep, 4) || !(*pte & GP_PRESENT))
+		return false;
+	if ((err & 2) && !(*pte & *pde & GP_RW))
+		return false;
+	if ((err & 4) && !(*pte & *pde & GP_USER))
+		return false;
+	if ((*pte >> PAGE_SHIFT) >= lg->pfn_limit) {
+		kill_guest(lg, "page table entry %#x maps beyond memory", *pte);
+		return false;
+	}
+	new = *pte | GP_ACCESSED | ((err & 2) ? GP_DIRTY : 0);
+	if (new != *pte) {
+		*pte = new;
+		if (!lguest_write_mem(lg, ptep, pte, 4))
+			return false;
+	}
+	if (!(*pde & GP_ACCESSED)) {
+		*pde |= GP_ACCESSED;
+		if (!lguest_write_mem(lg, gpgdir + (vaddr >> 22) * 4, pde, 4))
+			return false;
+	}
+	return true;
+}
+
+bool lguest_guest_va_to_pa(struct lguest *lg, u32 vaddr, bool write, u32 *pa)
+{
+	u32 pde, pte;
+
+	if (!walk_guest(lg, vaddr, write ? 2 : 0, &pde, &pte))
+		return false;
+	*pa = (pte & GP_PFN_MASK) | (vaddr & ~GP_PFN_MASK);
+	return true;
+}
+
+/*H:320
+ * The page fault handler's helper: make the shadow map @vaddr if the
+ * Guest's own tables allow the access described by the error code.  The
+ * Guest page is pinned while a shadow entry points at it, so the Host can
+ * never reuse it under the Guest's feet.  A page the Guest has not yet
+ * written is mapped read-only, even if the Guest allows writes, so that
+ * the first write faults and we can set the dirty bit for it.
+ */
+bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
+{
+	struct lg_shadow_root *r = &lg->roots[lg->cur_root];
+	struct page *page;
+	u32 pde, pte;
+	u64 flags, *pmde, *pt;
+	unsigned long uaddr;
+
+	if (!walk_guest(lg, vaddr, err, &pde, &pte))
+		return false;
+
+	uaddr = lg->mem_base + (pte & GP_PFN_MASK);
+	if (get_user_pages_fast(uaddr, 1, FOLL_WRITE, &page) != 1) {
+		kill_guest(lg, "cannot map Guest page %#x", pte & GP_PFN_MASK);
+		return false;
+	}
+
+	flags = pte & (GP_PRESENT | GP_RW | GP_USER | GP_PWT | GP_PCD |
+		       GP_ACCESSED | GP_DIRTY);
+	if (!(pde & GP_RW) || !(pte & GP_DIRTY))
+		flags &= ~GP_RW;
+	if (!(pde & GP_USER))
+		flags &= ~GP_USER;
+
+	pmde = &r->pmd[vaddr >> 30][(vaddr >> 21) & 511];
+	if (!(*pmde & _PAGE_PRESENT)) {
+		pt = (u64 *)get_zeroed_page(GFP_KERNEL);
+		if (!pt) {
+			put_page(page);
+			kill_guest(lg, "out of memory for shadow page tables");
+			return false;
+		}
+		*pmde = __pa(pt) | SHADOW_TABLE;
+	}
+	pt = table_of(*pmde);
+	release_pte(pt[(vaddr >> 12) & 511]);
+	pt[(vaddr >> 12) & 511] = ((u64)page_to_pfn(page) << PAGE_SHIFT) | flags;
+	return true;
+}
+
+static struct lg_shadow_root *find_root(struct lguest *lg, u32 gpgdir)
+{
+	unsigned int i;
+
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		if (lg->roots[i].gpgdir == gpgdir)
+			return &lg->roots[i];
+	return NULL;
+}
+
+/*H:330
+ * NEW_PGTABLE: the Guest switched page directory (a process switch).  If
+ * we still have a shadow of it we use it as it is; otherwise the oldest
+ * shadow is emptied and reused.
+ */
+void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
+{
+	struct lg_shadow_root *r;
+
+	if ((gpgdir & ~GP_PFN_MASK) || !lguest_gpa_ok(lg, gpgdir, PAGE_SIZE)) {
+		kill_guest(lg, "bad page directory %#x", gpgdir);
+		return;
+	}
+	r = find_root(lg, gpgdir);
+	if (!r) {
+		if (lg->next_evict == lg->cur_root)
+			lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
+		r = &lg->roots[lg->next_evict];
+		lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
+		clear_root_range(r, 0, 1024);
+		r->gpgdir = gpgdir;
+	}
+	lg->cur_root = r - lg->roots;
+}
+
+/*H:340
+ * FLUSH_TLB: the Guest changed many entries at once.  "All" means kernel
+ * mappings too, which every shadow shares; otherwise only the user part
+ * (below page_offset) of the current shadow goes.
+ */
+void lguest_flush_tlb(struct lguest *lg, bool all)
+{
+	unsigned int i;
+
+	if (all) {
+		for (i = 0; i < LG_SHADOW_ROOTS; i++)
+			clear_root_range(&lg->roots[i], 0, 1024);
+	} else {
+		clear_root_range(&lg->roots[lg->cur_root], 0,
+				 lg->page_offset ? lg->page_offset >> 22 : 1024);
+	}
+}
+
+static void clear_shadow_pte(struct lg_shadow_root *r, u32 vaddr)
+{
+	u64 *pmde = &r->pmd[vaddr >> 30][(vaddr >> 21) & 511];
+	u64 *pt;
+
+	if (!(*pmde & _PAGE_PRESENT))
+		return;
+	pt = table_of(*pmde);
+	release_pte(pt[(vaddr >> 12) & 511]);
+	pt[(vaddr >> 12) & 511] = 0;
+}
+
+/*H:350
+ * SET_PTE: the Guest changed one entry.  We simply drop our shadow of it
+ * and let the next access fault it back in.  Kernel mappings (at or above
+ * page_offset) are the same in every page directory, so for those every
+ * shadow drops it.
+ */
+void lguest_set_pte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 pte)
+{
+	struct lg_shadow_root *r;
+	unsigned int i;
+
+	if (vaddr >= lg->page_offset && lg->page_offset) {
+		for (i = 0; i < LG_SHADOW_ROOTS; i++)
+			if (lg->roots[i].gpgdir != LG_NO_ROOT)
+				clear_shadow_pte(&lg->roots[i], vaddr);
+		return;
+	}
+	r = find_root(lg, gpgdir);
+	if (r)
+		clear_shadow_pte(r, vaddr);
+}
+
+/* SET_PMD: a page directory entry changed: drop its 4 MiB of shadow. */
+void lguest_set_pmd(struct lguest *lg, u32 gpgdir, u32 idx)
+{
+	struct lg_shadow_root *r;
+
+	if (idx >= 1024) {
+		kill_guest(lg, "bad page directory index %u", idx);
+		return;
+	}
+	r = find_root(lg, gpgdir);
+	if (r)
+		clear_root_range(r, idx, idx + 1);
+}

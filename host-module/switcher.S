@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*S:100
+ * The Switcher: the only code that touches both worlds.
+ *
+ * lguest_enter() is called by the Host with interrupts off.  It saves what
+ * a Guest could disturb, loads our GDT, TSS and IDT and the Guest's shadow
+ * page table, pops the Guest's registers and "returns" into it with iretq:
+ * the CPU drops to ring 1 (or 3) in compatibility mode, and the Guest runs.
+ *
+ * The Guest stops when anything interrupts it: a trap, a hypercall, or a
+ * Host interrupt.  Every vector of our IDT points at a little stub below,
+ * the CPU switches to the stack named in our TSS (which is the end of the
+ * register frame in this CPU's struct lguest_pcpu), and the stub pushes the
+ * rest of the Guest's registers.  Then lguest_exit_common puts the Host back
+ * together and returns from lguest_enter() as if nothing had happened.
+ */
+#include <linux/linkage.h>
+#include <linux/objtool.h>
+#include <asm/segment.h>
+#include <asm/msr-index.h>
+#include <asm/ibt.h>
+#include <asm/nospec-branch.h>
+#include "compat.h"
+#include "lg_asm.h"
+
+	.text
+
+/*S:110
+ * Going in.  %rdi is this CPU's struct lguest_pcpu, already filled by
+ * lguest_run_guest_once(): our GDT and IDT pointers, the Guest's cr3 and
+ * cr4, and the Guest's registers.
+ */
+SYM_FUNC_START(lguest_enter)
+	/* The C calling convention says these survive a call: keep them. */
+	push	%rbx
+	push	%rbp
+	push	%r12
+	push	%r13
+	push	%r14
+	push	%r15
+	mov	%rsp, PC_HOST_RSP(%rdi)
+
+	/* Every segment register the Guest may load, and the tables. */
+	mov	%ds, %rax
+	mov	%rax, PC_HOST_DS(%rdi)
+	mov	%es, %rax
+	mov	%rax, PC_HOST_ES(%rdi)
+	mov	%fs, %rax
+	mov	%rax, PC_HOST_FS(%rdi)
+	mov	%gs, %rax
+	mov	%rax, PC_HOST_GS(%rdi)
+	mov	%ss, %rax
+	mov	%rax, PC_HOST_SS(%rdi)
+	sgdt	PC_HOST_GDTR+6(%rdi)
+	sidt	PC_HOST_IDTR+6(%rdi)
+	mov	%cr3, %rax
+	mov	%rax, PC_HOST_CR3(%rdi)
+	mov	%cr4, %rax
+	mov	%rax, PC_HOST_CR4(%rdi)
+
+	/*
+	 * Our GDT holds the Guest's descriptors plus our TSS.  The TSS is
+	 * marked available each time before we get here, so ltr accepts it.
+	 * No LDT: a Guest must not see the Launcher's.
+	 */
+	lgdt	PC_GDTR+6(%rdi)
+	mov	$LG_TSS_SEL, %eax
+	ltr	%ax
+	xor	%eax, %eax
+	lldt	%ax
+	lidt	PC_IDTR+6(%rdi)
+
+	/*
+	 * Ring 1 is "supervisor" to the paging hardware, so SMEP and SMAP
+	 * would stop the Guest kernel touching its own (user) pages: the
+	 * Guest's cr4 has them clear.  Then the shadow page table: the
+	 * Guest's 4 GiB at the bottom, the Host kernel's half at the top.
+	 */
+	mov	PC_GUEST_CR4(%rdi), %rax
+	mov	%rax, %cr4
+	mov	PC_GUEST_CR3(%rdi), %rax
+	mov	%rax, %cr3
+
+	/*
+	 * From here until iretq we must not use %gs: loading the Guest's
+	 * %gs replaces the Host's per-CPU base.  The selectors were checked
+	 * against our GDT, so these loads cannot fault.
+	 */
+	lea	PC_REGS(%rdi), %rsp
+	mov	LR_DS(%rsp), %rax
+	mov	%ax, %ds
+	mov	LR_ES(%rsp), %rax
+	mov	%ax, %es
+	mov	LR_FS(%rsp), %rax
+	mov	%ax, %fs
+	mov	LR_GS(%rsp), %rax
+	mov	%ax, %gs
+	add	$LR_RAX, %rsp
+	pop	%rax
+	pop	%rbx
+	pop	%rcx
+	pop	%rdx
+	pop	%rsi
+	pop	%rdi
+	pop	%rbp
+	/* A compatibility-mode Guest cannot see these, but don't leak. */
+	xor	%r8d, %r8d
+	xor	%r9d, %r9d
+	xor	%r10d, %r10d
+	xor	%r11d, %r11d
+	xor	%r12d, %r12d
+	xor	%r13d, %r13d
+	xor	%r14d, %r14d
+	xor	%r15d, %r15d
+	/* Skip trapnum and errcode: what is left is an iretq frame. */
+	add	$16, %rsp
+	iretq
+	/*
+	 * Not reached: we come back through lguest_exit_common, which
+	 * returns on lguest_enter()'s behalf.  This tells objtool that
+	 * lguest_enter() does return.
+	 */
+	RET
+SYM_FUNC_END(lguest_enter)
+STACK_FRAME_NON_STANDARD lguest_enter
+
+/*S:120
+ * Coming out.  The CPU has pushed the Guest's ss, rsp, rflags, cs and rip
+ * at the top of our register frame, and the stub the error code (or a
+ * zero) and the vector.  We push the rest, note cr2 before anything can
+ * fault, and undo lguest_enter() in reverse.
+ */
+SYM_CODE_START_LOCAL(lguest_exit_common)
+	LG_UNWIND_HINT_UNDEFINED
+	push	%rbp
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	push	%rbx
+	push	%rax
+SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
+	LG_UNWIND_HINT_UNDEFINED
+	mov	%ds, %rax
+	push	%rax
+	mov	%es, %rax
+	push	%rax
+	mov	%fs, %rax
+	push	%rax
+	mov	%gs, %rax
+	push	%rax
+	lea	-PC_REGS(%rsp), %rdi
+
+	mov	%cr2, %rax
+	mov	%rax, PC_CR2(%rdi)
+
+	/* The Host's page tables, cr4 and IDT come back first. */
+	mov	PC_HOST_CR4(%rdi), %rax
+	mov	%rax, %cr4
+	mov	PC_HOST_CR3(%rdi), %rax
+	mov	%rax, %cr3
+	lidt	PC_HOST_IDTR+6(%rdi)
+
+	/*
+	 * Our GDT has the Host's kernel code and data descriptors in the
+	 * Host's slots, so these selectors mean the same thing in both.
+	 * Loading %fs and %gs clears their bases: put back the Launcher's
+	 * TLS base and this CPU's per-CPU base.
+	 */
+	mov	PC_HOST_SS(%rdi), %rax
+	mov	%ax, %ss
+	mov	PC_HOST_DS(%rdi), %rax
+	mov	%ax, %ds
+	mov	PC_HOST_ES(%rdi), %rax
+	mov	%ax, %es
+	mov	PC_HOST_FS(%rdi), %rax
+	mov	%ax, %fs
+	mov	PC_HOST_GS(%rdi), %rax
+	mov	%ax, %gs
+	mov	$MSR_FS_BASE, %ecx
+	mov	PC_HOST_FSBASE(%rdi), %rax
+	mov	%rax, %rdx
+	shr	$32, %rdx
+	wrmsr
+	mov	$MSR_GS_BASE, %ecx
+	mov	PC_HOST_GSBASE(%rdi), %rax
+	mov	%rax, %rdx
+	shr	$32, %rdx
+	wrmsr
+
+	mov	PC_HOST_RSP(%rdi), %rsp
+	pop	%r15
+	pop	%r14
+	pop	%r13
+	pop	%r12
+	pop	%rbp
+	pop	%rbx
+	RET
+SYM_CODE_END(lguest_exit_common)
+
+/*S:130
+ * NMIs are special: they can arrive while we are still in the Switcher,
+ * between loading our IDT and reaching the Guest, or on the way out.  So
+ * the NMI gate has a stack of its own (IST 7, inside struct lguest_pcpu).
+ * An NMI that hit the Switcher just leaves a note for the Host to replay it
+ * later.  One that hit the Guest is moved to the usual register frame and
+ * becomes an ordinary exit with vector 2.
+ */
+SYM_CODE_START_LOCAL(lguest_nmi)
+	UNWIND_HINT_IRET_REGS
+	testb	$3, 8(%rsp)
+	jnz	1f
+	push	%rax
+	lea	48-PC_NMI_TOP(%rsp), %rax
+	movq	$1, PC_NMI_PENDING(%rax)
+	pop	%rax
+	iretq
+1:
+	push	%rax
+	push	%rbx
+	lea	56-PC_NMI_TOP(%rsp), %rax
+	mov	16(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_RIP(%rax)
+	mov	24(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_CS(%rax)
+	mov	32(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_RFLAGS(%rax)
+	mov	40(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_RSP(%rax)
+	mov	48(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_SS(%rax)
+	movq	$0, PC_REGS+LR_ERRCODE(%rax)
+	movq	$2, PC_REGS+LR_TRAPNUM(%rax)
+	mov	8(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_RAX(%rax)
+	mov	(%rsp), %rbx
+	mov	%rbx, PC_REGS+LR_RBX(%rax)
+	lea	PC_REGS+LR_TRAPNUM(%rax), %rsp
+	push	%rbp
+	push	%rdi
+	push	%rsi
+	push	%rdx
+	push	%rcx
+	sub	$16, %rsp
+	jmp	lguest_exit_segs
+SYM_CODE_END(lguest_nmi)
+
+/*S:140
+ * One stub per vector, 32 bytes apart.  Vectors whose exceptions carry no
+ * error code push a zero, so every exit leaves the same frame.
+ */
+.macro LG_STUB vec
+	.p2align 5
+	.if (\vec == 8 || (\vec >= 10 && \vec <= 14) || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	UNWIND_HINT_IRET_REGS offset=8
+	.else
+	UNWIND_HINT_IRET_REGS
+	.endif
+	ENDBR
+	.if \vec == 2
+	jmp	lguest_nmi
+	.else
+	.if !(\vec == 8 || (\vec >= 10 && \vec <= 14) || \vec == 17 || \vec == 21 || \vec == 29 || \vec == 30)
+	pushq	$0
+	.endif
+	pushq	$\vec
+	jmp	lguest_exit_common
+	.endif
+.endm
+
+	.p2align 5
+SYM_CODE_START_NOALIGN(lguest_stubs)
+	vec = 0
+	.rept 256
+	LG_STUB vec
+	vec = vec + 1
+	.endr
+SYM_CODE_END(lguest_stubs)
+
+	.section .rodata, "a"
+	.p2align 3
+SYM_DATA_START(lguest_stub_table)
+	vec = 0
+	.rept 256
+	.quad	lguest_stubs + vec * 32
+	vec = vec + 1
+	.endr
+SYM_DATA_END(lguest_stub_table)
+
+	.text
+/*S:150
+ * A Host interrupt that arrived while the Guest ran was taken by our IDT,
+ * so the Host never saw it.  We hand it over by calling the Host's own
+ * handler for that vector with the frame an interrupt would have pushed;
+ * the handler's iretq brings us back here.
+ */
+SYM_FUNC_START(lguest_call_host_irq)
+	push	%rbp
+	mov	%rsp, %rbp
+	and	$-16, %rsp
+	push	$__KERNEL_DS
+	push	%rbp
+	pushf
+	push	$__KERNEL_CS
+	CALL_NOSPEC rdi
+	leave
+	RET
+SYM_FUNC_END(lguest_call_host_irq)

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * launch.h - what the parts of the Launcher that build and run a Guest
+ * share with each other.
+ */
+#ifndef _LGUEST_LAUNCH_H
+#define _LGUEST_LAUNCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "args.h"
+
+/* Guest-physical layout the Launcher creates (see guest_memory.c). */
+#define GUEST_PAGE_SIZE		4096UL
+#define GUEST_BOOT_PARAMS	0x0UL		/* Linux's zero page */
+#define GUEST_CMDLINE		0x1000UL	/* the kernel command line */
+#define BP_CMD_LINE_PTR		0x228		/* offsets in the zero page */
+#define BP_HARDWARE_SUBARCH	0x23C
+
+struct guest {
+	int lguest_fd;
+	bool verbose;
+	unsigned char *mem;		/* Launcher address of Guest-physical 0 */
+	unsigned long mem_size;		/* bytes of ordinary memory */
+	unsigned long pfn_limit;	/* pages the Guest may use, devices too */
+	unsigned long entry;		/* Guest-virtual entry point */
+	unsigned long page_offset;	/* where the kernel maps memory */
+	unsigned long pgdir;		/* Guest-physical initial page directory */
+};
+
+/* Print a message and exit with @status. */
+void __attribute__((noreturn, format(printf, 2, 3)))
+launch_die(int status, const char *fmt, ...);
+
+/* Guest-physical to Launcher address, checking that [gpa, gpa+len) fits. */
+void *guest_ptr(const struct guest *g, unsigned long gpa, unsigned long len);
+bool guest_range_ok(const struct guest *g, unsigned long gpa,
+		    unsigned long len);
+
+void map_guest_memory(struct guest *g, unsigned long mem_mb);
+void setup_boot_params(struct guest *g, const char *cmdline);
+void setup_pagetables(struct guest *g);
+void load_elf_kernel(struct guest *g, const char *path);
+int run_guest(struct guest *g);
+
+#endif /* _LGUEST_LAUNCH_H */

@@ -156,7 +156,8 @@ check deb-build-tree-clean "the package build left$left in the checkout" test -z
 
 if $debs_ok; then
 	dpkg-deb -c "$deb_dkms" | awk '{ print $NF }' >"$LOGS/deb-dkms-files.txt"
-	sed -n "s|^\./usr/src/lguest-$VERSION/||p" "$LOGS/deb-dkms-files.txt" | grep -v '/$' | sort >"$LOGS/deb-dkms-src.txt"
+	sed -n "s|^\./usr/src/lguest-$VERSION/||p" "$LOGS/deb-dkms-files.txt" | grep -v -e '/$' -e '^$' |
+		sort >"$LOGS/deb-dkms-src.txt"
 	check deb-dkms-sources "lguest-dkms's /usr/src/lguest-$VERSION differs from 'make dkms-files'" \
 		diff -q "$LOGS/dkms-files.txt" "$LOGS/deb-dkms-src.txt"
 	depends=$(dpkg-deb -f "$deb_dkms" Depends)
@@ -206,9 +207,14 @@ krel_of() {
 	echo "${dep#linux-headers-}"
 }
 
+RPMDB=$BUILD/rpmdb
 # purge_all: remove every trace an earlier run (or a by-hand install) left.
 purge_all() {
 	local pkg v d
+	if [ -d "$RPMDB" ]; then
+		rpm --dbpath "$RPMDB" -e --nodeps lguest-dkms >>"$LOGS/purge-old.log" 2>&1 || true
+		rm -rf "$RPMDB"
+	fi
 	for pkg in lguest-launcher lguest-dkms; do
 		if dpkg-query -W -f='${db:Status-Status}' "$pkg" 2>/dev/null | grep -qv '^not-installed$'; then
 			"${APT[@]}" purge "$pkg" >>"$LOGS/purge-old.log" 2>&1 ||
@@ -221,7 +227,7 @@ purge_all() {
 		dkms remove -m lguest -v "$v" --all >>"$LOGS/purge-old.log" 2>&1 || true
 	done
 	rm -rf /var/lib/dkms/lguest
-	for d in /usr/src/lguest-*; do
+	for d in /usr/src/lguest-* /usr/share/licenses/lguest-dkms-*; do
 		[ -e "$d" ] || continue
 		echo "removing stray $d" >>"$LOGS/purge-old.log"
 		rm -rf "$d"
@@ -233,6 +239,19 @@ module_path() {
 	find "/lib/modules/$1/updates" -name 'lguest.ko*' 2>/dev/null | head -1 || true
 }
 
+# The two Host kernels: Debian 12's default (6.1) and 6.12.
+krels=()
+for meta in linux-headers-amd64 linux-headers-6.12-amd64; do
+	krel=$(krel_of "$meta")
+	if [ -z "$krel" ] || [ ! -d "/lib/modules/$krel/build/include" ]; then
+		fail "headers-$meta" "the headers of ${krel:-$meta} are not installed (make deps)"
+	else
+		krels+=("$krel")
+	fi
+done
+if [ "$(id -u)" -eq 0 ]; then
+	purge_all
+fi
 if [ "$(id -u)" -ne 0 ]; then
 	for t in deb-install dkms-installed-6.1 dkms-installed-6.12 dkms-module-export \
 		dkms-build-exclusive deb-launcher-install deb-purge; do
@@ -241,24 +260,13 @@ if [ "$(id -u)" -ne 0 ]; then
 elif ! $debs_ok; then
 	fail deb-install "no .debs were built"
 else
-	purge_all
-	krels=()
-	for meta in linux-headers-amd64 linux-headers-6.12-amd64; do
-		krel=$(krel_of "$meta")
-		if [ -z "$krel" ] || [ ! -d "/lib/modules/$krel/build/include" ]; then
-			fail "headers-$meta" "the headers of ${krel:-$meta} are not installed (make deps)"
-		else
-			krels+=("$krel")
-		fi
-	done
-
 	start=$(date +%s)
 	if "${APT[@]}" install "$deb_dkms" >"$LOGS/deb-install.log" 2>&1; then
 		pass deb-install "apt-get install lguest-dkms in $(($(date +%s) - start))s"
 	else
 		fail deb-install "apt-get install lguest-dkms failed (see $LOGS/deb-install.log and /var/lib/dkms/lguest/$VERSION/build/make.log)"
 	fi
-	dkms status -m lguest >"$LOGS/dkms-status.txt" 2>&1 || true
+	dkms status -m lguest >"$LOGS/dkms-status.txt" 2>/dev/null || true
 	cat "$LOGS/dkms-status.txt"
 
 	for krel in "${krels[@]}"; do
@@ -272,7 +280,7 @@ else
 			via="kernel header hook"
 			/etc/kernel/header_postinst.d/dkms "$krel" >>"$LOGS/header-hook.log" 2>&1 || true
 		fi
-		st=$(dkms status -m lguest -v "$VERSION" -k "$krel" 2>&1 || true)
+		st=$(dkms status -m lguest -v "$VERSION" -k "$krel" 2>/dev/null || true)
 		if grep -q ": installed" <<<"$st"; then
 			pass "dkms-installed-$name" "$st (via $via)"
 		else
@@ -392,4 +400,74 @@ if tools/packaging/build-rpm.sh --out="$RPM_OUT" >"$LOGS/rpm-build.log" 2>&1 &&
 	fi
 else
 	fail rpm-build "rpmbuild -ba failed or made the wrong RPMs (see $LOGS/rpm-build.log)"
+fi
+
+# --- RPM scriptlets: install, upgrade, erase --------------------------------
+
+# rpm_dkms_state V: "ok" if DKMS has exactly lguest/V, installed (the
+# installed module being the one it built) for every kernel in $krels, its
+# sources in /usr/src/lguest-V and no other version's; else what is wrong.
+rpm_dkms_state() {
+	local v=$1 krel st bad=
+	st=$(dkms status -m lguest 2>/dev/null || true)
+	for krel in "${krels[@]}"; do
+		grep -qxF "lguest/$v, $krel, x86_64: installed" <<<"$st" || bad+=" not installed for $krel;"
+	done
+	if grep -v "^lguest/$v[,:]" <<<"$st" | grep -q .; then bad+=" other entries: $(grep -v "^lguest/$v[,:]" <<<"$st" | tr '\n' ' ');"; fi
+	[ -d "/usr/src/lguest-$v" ] || bad+=" no /usr/src/lguest-$v;"
+	for d in /usr/src/lguest-*; do
+		if [ "$d" != "/usr/src/lguest-$v" ] && [ -e "$d" ]; then bad+=" stray $d;"; fi
+	done
+	echo "${bad:-ok}"
+}
+
+if [ "$(id -u)" -ne 0 ] || [ ! -f "$rpm_dkms" ] || [ ${#krels[@]} -eq 0 ]; then
+	for t in rpm-dkms-post rpm-dkms-upgrade-release rpm-dkms-upgrade-version rpm-dkms-erase; do
+		skip "$t" "needs root, the RPMs and the kernel headers"
+	done
+else
+	# Upgrades: the same version in a new release, and a newer version.
+	next=$VERSION.1
+	tools/packaging/build-rpm.sh --out="$BUILD/rpm-upgrade/release" --release=2 \
+		>"$LOGS/rpm-build-release.log" 2>&1 || true
+	tools/packaging/build-rpm.sh --out="$BUILD/rpm-upgrade/next" --set-version="$next" \
+		>"$LOGS/rpm-build-next.log" 2>&1 || true
+	rpm_rel2=$BUILD/rpm-upgrade/release/RPMS/noarch/lguest-dkms-$VERSION-2.noarch.rpm
+	rpm_next=$BUILD/rpm-upgrade/next/RPMS/noarch/lguest-dkms-$next-1.noarch.rpm
+	rm -rf "$RPMDB"
+	mkdir -p "$RPMDB"
+	rpm --dbpath "$RPMDB" --initdb
+	RPM=(rpm --dbpath "$RPMDB" --nodeps)
+
+	"${RPM[@]}" -i "$rpm_dkms" >"$LOGS/rpm-install.log" 2>&1 || true
+	state=$(rpm_dkms_state "$VERSION")
+	check rpm-dkms-post "after rpm -i lguest-dkms-$VERSION-1:$state (see $LOGS/rpm-install.log)" \
+		test "$state" = ok
+
+	if [ -f "$rpm_rel2" ]; then
+		"${RPM[@]}" -U "$rpm_rel2" >"$LOGS/rpm-upgrade-release.log" 2>&1 || true
+		state=$(rpm_dkms_state "$VERSION")
+		q=$("${RPM[@]}" -q lguest-dkms 2>&1 || true)
+		check rpm-dkms-upgrade-release "after rpm -U to $VERSION-2 ($q):$state (see $LOGS/rpm-upgrade-release.log)" \
+			test "$state $q" = "ok lguest-dkms-$VERSION-2.noarch"
+	else
+		fail rpm-dkms-upgrade-release "could not build release 2 (see $LOGS/rpm-build-release.log)"
+	fi
+
+	if [ -f "$rpm_next" ]; then
+		"${RPM[@]}" -U "$rpm_next" >"$LOGS/rpm-upgrade-version.log" 2>&1 || true
+		state=$(rpm_dkms_state "$next")
+		q=$("${RPM[@]}" -q lguest-dkms 2>&1 || true)
+		check rpm-dkms-upgrade-version "after rpm -U to $next-1 ($q):$state (see $LOGS/rpm-upgrade-version.log)" \
+			test "$state $q" = "ok lguest-dkms-$next-1.noarch"
+	else
+		fail rpm-dkms-upgrade-version "could not build version $next (see $LOGS/rpm-build-next.log)"
+	fi
+
+	"${RPM[@]}" -e lguest-dkms >"$LOGS/rpm-erase.log" 2>&1 || true
+	left=$({ find /lib/modules -path '*/updates/*' -name 'lguest.ko*'; ls -d /usr/src/lguest-* /var/lib/dkms/lguest /usr/share/licenses/lguest-dkms-*; } 2>/dev/null || true)
+	left+=$(dkms status -m lguest 2>/dev/null || true)
+	left+=$("${RPM[@]}" -qa 2>/dev/null || true)
+	check rpm-dkms-erase "after rpm -e, left behind: $(echo $left)" test -z "$left"
+	rm -rf "$RPMDB"
 fi

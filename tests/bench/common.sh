@@ -29,8 +29,11 @@ cache_lock() {
 apt_download() {
 	local dir=$1
 	shift
-	(cd "$dir" && apt-get download "$@" 2>&1 | grep -v '^W: Download is performed unsandboxed' >&2) ||
-		die "apt-get download $* failed (did 'make deps' run apt-get update?)"
+	# A stale package list names versions the mirror no longer has:
+	# refresh it once and try again.
+	(cd "$dir" && apt-get download "$@" >"$dir/apt.log" 2>&1) ||
+		{ apt-get update -qq >&2 && (cd "$dir" && apt-get download "$@" >"$dir/apt.log" 2>&1); } ||
+		die "apt-get download $* failed: $(tail -1 "$dir/apt.log")"
 }
 
 # pkg_dep PKG: the first package PKG depends on (how Debian's meta packages

@@ -15,6 +15,10 @@ set -euo pipefail
 
 meta=${1:-linux-image-amd64}
 image=$(pkg_dep "$meta")
+if [ -z "$image" ] && [ "$(id -u)" -eq 0 ]; then
+	apt-get update -qq >&2
+	image=$(pkg_dep "$meta")
+fi
 [ -n "$image" ] || die "cannot resolve $meta: is apt's package list current?"
 image=${image%-unsigned}
 krel=${image#linux-image-}

@@ -60,3 +60,20 @@ if [ -x "$TOP/guest-patches/check-abi.sh" ]; then
 else
 	echo "SKIP abi-guest-copy: no guest-patches/check-abi.sh yet"
 fi
+
+# Kernel coding style, by the kernel's own checkpatch.pl, in every C file
+# and patch we ship or test with.
+cd "$TOP"
+for area in include host-module launcher tests guest-patches; do
+	files=$(git ls-files "$area" | grep -E '\.(c|h|S|patch)$' || true)
+	if [ -z "$files" ]; then
+		echo "SKIP checkpatch-$area: no files"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	if tools/checkpatch.sh $files >"$BUILD/logs/checkpatch-$area.log" 2>&1; then
+		echo "PASS checkpatch-$area"
+	else
+		echo "FAIL checkpatch-$area: $(grep -m1 -E 'ERROR|WARNING' "$BUILD/logs/checkpatch-$area.log")"
+	fi
+done

@@ -14,11 +14,14 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 meta=${1:-linux-image-amd64}
-image=$(pkg_dep "$meta")
-if [ -z "$image" ] && [ "$(id -u)" -eq 0 ]; then
-	apt-get update -qq >&2
+# An empty answer means apt's lists are missing, or being rewritten by an
+# apt-get running at this moment: wait, refresh, ask again.
+for try in 1 2 3; do
 	image=$(pkg_dep "$meta")
-fi
+	[ -z "$image" ] || break
+	sleep $((try * 5))
+	[ "$(id -u)" -ne 0 ] || apt-get update -qq >&2 || true
+done
 [ -n "$image" ] || die "cannot resolve $meta: is apt's package list current?"
 image=${image%-unsigned}
 krel=${image#linux-image-}

@@ -438,6 +438,7 @@ else
 	mkdir -p "$RPMDB"
 	rpm --dbpath "$RPMDB" --initdb
 	RPM=(rpm --dbpath "$RPMDB" --nodeps)
+	RPMQ=(rpm --dbpath "$RPMDB")
 
 	"${RPM[@]}" -i "$rpm_dkms" >"$LOGS/rpm-install.log" 2>&1 || true
 	state=$(rpm_dkms_state "$VERSION")
@@ -447,7 +448,7 @@ else
 	if [ -f "$rpm_rel2" ]; then
 		"${RPM[@]}" -U "$rpm_rel2" >"$LOGS/rpm-upgrade-release.log" 2>&1 || true
 		state=$(rpm_dkms_state "$VERSION")
-		q=$("${RPM[@]}" -q lguest-dkms 2>&1 || true)
+		q=$("${RPMQ[@]}" -q lguest-dkms 2>&1 || true)
 		check rpm-dkms-upgrade-release "after rpm -U to $VERSION-2 ($q):$state (see $LOGS/rpm-upgrade-release.log)" \
 			test "$state $q" = "ok lguest-dkms-$VERSION-2.noarch"
 	else
@@ -457,7 +458,7 @@ else
 	if [ -f "$rpm_next" ]; then
 		"${RPM[@]}" -U "$rpm_next" >"$LOGS/rpm-upgrade-version.log" 2>&1 || true
 		state=$(rpm_dkms_state "$next")
-		q=$("${RPM[@]}" -q lguest-dkms 2>&1 || true)
+		q=$("${RPMQ[@]}" -q lguest-dkms 2>&1 || true)
 		check rpm-dkms-upgrade-version "after rpm -U to $next-1 ($q):$state (see $LOGS/rpm-upgrade-version.log)" \
 			test "$state $q" = "ok lguest-dkms-$next-1.noarch"
 	else
@@ -467,7 +468,7 @@ else
 	"${RPM[@]}" -e lguest-dkms >"$LOGS/rpm-erase.log" 2>&1 || true
 	left=$({ find /lib/modules -path '*/updates/*' -name 'lguest.ko*'; ls -d /usr/src/lguest-* /var/lib/dkms/lguest /usr/share/licenses/lguest-dkms-*; } 2>/dev/null || true)
 	left+=$(dkms status -m lguest 2>/dev/null || true)
-	left+=$("${RPM[@]}" -qa 2>/dev/null || true)
+	left+=$("${RPMQ[@]}" -qa 2>&1 || true)
 	check rpm-dkms-erase "after rpm -e, left behind: $(echo $left)" test -z "$left"
 	rm -rf "$RPMDB"
 fi

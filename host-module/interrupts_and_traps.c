@@ -291,6 +291,27 @@ static bool emulate_io(struct lguest *lg)
 	return true;
 }
 
+/*
+ * "int $n" through a gate the caller may not use faults with an error
+ * code naming the gate.  A 64-bit IDT has 16-byte gates, and CPUs (and
+ * emulators) differ in how they scale the number; the Guest's IDT has
+ * 8-byte gates.  So when the fault is about a gate and the instruction
+ * is "int $n", tell the Guest n * 8 + 2, as its own CPU would.
+ */
+static void fix_int_errcode(struct lguest *lg)
+{
+	u32 pa;
+	u8 insn[2];
+
+	if ((lg->regs.errcode & 3) != 2 ||
+	    !lguest_guest_va_to_pa(lg, lg->regs.rip, false, &pa) ||
+	    (pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 2 ||
+	    !lguest_read_mem(lg, insn, pa, 2))
+		return;
+	if (insn[0] == 0xCD)
+		lg->regs.errcode = insn[1] * 8 + 2;
+}
+
 /*H:470
  * What to do with each way out of the Guest.
  */
@@ -308,6 +329,8 @@ static void handle_trap(struct lguest *lg)
 		regs->errcode &= 7;
 		if (lguest_demand_page(lg, lg->cr2, regs->errcode) || lg->dead)
 			return;
+		regs->errcode = lguest_guest_fault_code(lg, lg->cr2,
+							regs->errcode);
 		if (lg->lguest_data)
 			lguest_write_mem(lg, lg->lguest_data +
 					 offsetof(struct lguest_data, cr2),
@@ -317,6 +340,7 @@ static void handle_trap(struct lguest *lg)
 	case X86_TRAP_GP:
 		if (!regs->errcode && emulate_io(lg))
 			return;
+		fix_int_errcode(lg);
 		lguest_deliver_trap(lg, trap);
 		return;
 	case X86_TRAP_BP:

@@ -191,6 +191,7 @@ void lguest_flush_tlb(struct lguest *lg, bool all);
 void lguest_set_pte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 pte);
 void lguest_set_pmd(struct lguest *lg, u32 gpgdir, u32 idx);
 u64 lguest_shadow_cr3(struct lguest *lg);
+u32 lguest_guest_fault_code(struct lguest *lg, u32 vaddr, u32 err);
 bool lguest_guest_va_to_pa(struct lguest *lg, u32 vaddr, bool write, u32 *pa);
 
 /* io.c */

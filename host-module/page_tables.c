@@ -229,6 +229,26 @@ static bool walk_guest(struct lguest *lg, u32 vaddr, u32 err, u32 *pde,
 	return true;
 }
 
+/*
+ * The error code the Guest sees must describe its own page tables: an
+ * access its tables forbid was to a present page, even if our shadow had
+ * nothing there yet.
+ */
+u32 lguest_guest_fault_code(struct lguest *lg, u32 vaddr, u32 err)
+{
+	u32 gpgdir = lg->roots[lg->cur_root].gpgdir;
+	u32 pde, pte, ptep;
+
+	err &= ~1U;
+	if (read_gpde(lg, gpgdir, vaddr, &pde) && (pde & GP_PRESENT) &&
+	    !(pde & GP_PSE) && lguest_gpa_ok(lg, pde & GP_PFN_MASK, PAGE_SIZE)) {
+		ptep = (pde & GP_PFN_MASK) + ((vaddr >> 12) & 1023) * 4;
+		if (lguest_read_mem(lg, &pte, ptep, 4) && (pte & GP_PRESENT))
+			err |= 1;
+	}
+	return err;
+}
+
 bool lguest_guest_va_to_pa(struct lguest *lg, u32 vaddr, bool write, u32 *pa)
 {
 	u32 pde, pte;

@@ -7,7 +7,7 @@
 
 struct lguest_data lguest_data __attribute__((aligned(4096)));
 volatile u32 trap_vec, trap_err, trap_cr2, trap_count, trap_eip;
-volatile u32 trap_cs, trap_recover;
+volatile u32 trap_cs, trap_recover, trap_esp;
 void (*volatile irq_hook)(struct trap_frame *f);
 extern char trap_stubs[], trap_stub_80[], noirq_start[], noirq_end[];
 
@@ -233,4 +233,34 @@ void runtime_init(void)
 	for (i = 32; i < 64; i++)
 		set_gate(i, stub_for(i), 0, 0);
 	set_gate(0x80, stub_for(0x80), 3, 1);
+}
+
+/* Our own page tables: the first 16 MiB at 0 and at PAGE_OFFSET. */
+u32 kpgd[1024] __attribute__((aligned(4096)));
+static u32 kpt[4][1024] __attribute__((aligned(4096)));
+
+void own_pagetables(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 4096; i++)
+		kpt[i / 1024][i % 1024] = (i * PAGE_SIZE) | 7;
+	for (i = 0; i < 4; i++) {
+		kpgd[i] = __pa(kpt[i]) | 7;
+		kpgd[768 + i] = __pa(kpt[i]) | 7;
+	}
+	hcall(LHCALL_NEW_PGTABLE, __pa(kpgd), 0, 0);
+}
+
+u32 *pte_ptr(u32 *pgdir, u32 va)
+{
+	u32 *pt = __va(pgdir[va >> 22] & 0xFFFFF000);
+
+	return &pt[(va >> 12) & 1023];
+}
+
+void set_pte(u32 *pgdir, u32 va, u32 pte)
+{
+	*pte_ptr(pgdir, va) = pte;
+	hcall(LHCALL_SET_PTE, __pa(pgdir), va, pte);
 }

@@ -6,6 +6,7 @@
 #ifndef LGUEST_ABI_FREESTANDING
 #define LGUEST_ABI_FREESTANDING
 #endif
+
 #include <lguest_abi.h>
 
 typedef __u8 u8;
@@ -47,7 +48,7 @@ struct trap_frame {
 
 /* What the last trap was; set trap_recover to resume somewhere else. */
 extern volatile u32 trap_vec, trap_err, trap_cr2, trap_count, trap_eip;
-extern volatile u32 trap_cs, trap_recover;
+extern volatile u32 trap_cs, trap_recover, trap_esp;
 /* If set, called for vectors >= 32 (interrupts) and 0x80. */
 extern void (*volatile irq_hook)(struct trap_frame *f);
 
@@ -71,7 +72,9 @@ const char *cmdline(void);
 #define TRAP_OF(insn, ...)						\
 	({								\
 		trap_vec = ~0U;						\
-		asm volatile("movl $1f, trap_recover\n\t" insn "\n1:\n\t" \
+		asm volatile("movl %%esp, trap_esp\n\t"		\
+			     "movl $9f, trap_recover\n\t" insn "\n9:\n\t" \
+			     "movl trap_esp, %%esp\n\t"		\
 			     "movl $0, trap_recover"			\
 			     : : __VA_ARGS__);				\
 		trap_vec;						\
@@ -79,4 +82,10 @@ const char *cmdline(void);
 
 void guest_main(void);
 
+
+
+extern u32 kpgd[1024];
+void own_pagetables(void);
+u32 *pte_ptr(u32 *pgdir, u32 va);
+void set_pte(u32 *pgdir, u32 va, u32 pte);
 #endif

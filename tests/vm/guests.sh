@@ -1,0 +1,130 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# guests.sh: run the freestanding test Guests (from /payload) in this Host.
+# Each Guest prints its own PASS/FAIL lines; we add one line per Guest for
+# how it ended, the escape attempts that must kill the Guest, a Guest that
+# never yields, eight Guests at once, and module reloads without leaks.
+LAUNCH=${LAUNCH:-lguest-launch}
+P=${PAYLOAD:-/payload}
+MEM=32
+
+pass() { echo "PASS $1"; }
+fail() { echo "FAIL $1: $2"; }
+
+load() {
+	if [ -e /dev/lguest ]; then return 0; fi
+	insmod /lguest/lguest.ko || { fail insmod "insmod failed"; exit 1; }
+}
+
+load
+pass guests-insmod
+
+# Guests that test themselves and power off.
+for g in hello traps escape ring3 paging timer async dma; do
+	if [ ! -e "$P/$g.elf" ]; then
+		fail "guest-$g" "missing $P/$g.elf"
+		continue
+	fi
+	out=$(timeout 60 "$LAUNCH" $MEM "$P/$g.elf" 2>/tmp/err.$g)
+	rc=$?
+	echo "$out" | grep -E '^(PASS|FAIL) '
+	if [ $rc -eq 0 ] && ! echo "$out" | grep -q '^FAIL'; then
+		pass "guest-$g-poweroff"
+	else
+		fail "guest-$g-poweroff" "exit $rc: $(head -c 300 /tmp/err.$g)"
+	fi
+done
+
+# Escape attempts that must end with the Guest killed, for a reason.
+kill_case() {
+	case=$1
+	want=$2
+	timeout 30 "$LAUNCH" $MEM "$P/kill.elf" "$case" >/tmp/out.k 2>/tmp/err.k
+	rc=$?
+	if [ $rc -eq 1 ] && grep -q "$want" /tmp/err.k &&
+	   ! grep -q survived /tmp/out.k; then
+		pass "kill-$case"
+	else
+		fail "kill-$case" "exit $rc: $(head -c 300 /tmp/err.k)"
+	fi
+}
+kill_case call-gate "system descriptor"
+kill_case tss-desc "system descriptor"
+kill_case gdt-too-big "too many GDT entries"
+kill_case wild-pointer "bad read of Guest memory"
+kill_case bad-hypercall "bad hypercall"
+kill_case bad-idt-gate "bad IDT gate type"
+kill_case bad-pgdir "bad page directory"
+kill_case bad-stack "bad stack segment"
+kill_case pte-beyond-memory "maps beyond memory"
+kill_case pde-beyond-memory "beyond memory"
+kill_case dma-outside "outside the Guest"
+kill_case dma-wrap "outside the Guest"
+kill_case bind-bad-irq "bad BIND_DMA"
+kill_case crash "crashed on purpose"
+kill_case no-init-idt "unhandled trap 6"
+
+# A Guest that never yields still stops on SIGTERM within a second.
+for mode in forever forever-halted; do
+	"$LAUNCH" $MEM "$P/kill.elf" $mode >/dev/null 2>&1 &
+	pid=$!
+	sleep 1
+	kill -TERM $pid
+	n=0
+	while kill -0 $pid 2>/dev/null && [ $n -lt 10 ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	if kill -0 $pid 2>/dev/null; then
+		fail "sigterm-$mode" "still running 1s after SIGTERM"
+		kill -KILL $pid
+	else
+		pass "sigterm-$mode"
+	fi
+	wait $pid 2>/dev/null
+done
+
+# Eight Guests at once.
+pids=
+for i in 1 2 3 4 5 6 7 8; do
+	case $i in
+	1|5) g=timer ;; 2|6) g=paging ;; 3|7) g=escape ;; *) g=hello ;;
+	esac
+	timeout 200 "$LAUNCH" $MEM "$P/$g.elf" >/tmp/out.c$i 2>&1 &
+	pids="$pids $!"
+done
+bad=0
+for p in $pids; do
+	wait $p || bad=$((bad + 1))
+done
+for i in 1 2 3 4 5 6 7 8; do
+	grep -q '^FAIL' /tmp/out.c$i && bad=$((bad + 1))
+done
+if [ $bad -eq 0 ]; then pass concurrent-8-guests; else
+	fail concurrent-8-guests "$bad failures"; fi
+
+# Load and unload repeatedly with Guests started and killed in between.
+avail() { awk '/^MemAvailable:/ { print $2 }' /proc/meminfo; }
+before=$(avail)
+ok=1
+for round in 1 2 3 4 5; do
+	"$LAUNCH" $MEM "$P/kill.elf" forever >/dev/null 2>&1 &
+	p1=$!
+	"$LAUNCH" $MEM "$P/paging.elf" >/dev/null 2>&1 &
+	p2=$!
+	sleep 0.5
+	kill -KILL $p1 $p2 2>/dev/null
+	wait $p1 $p2 2>/dev/null
+	if ! rmmod lguest; then ok=0; break; fi
+	if ! insmod /lguest/lguest.ko; then ok=0; break; fi
+done
+after=$(avail)
+if [ $ok -eq 1 ]; then pass module-reload; else fail module-reload "rmmod/insmod failed"; fi
+leak=$((before - after))
+if [ $leak -lt 4096 ]; then pass module-reload-no-leak; else
+	fail module-reload-no-leak "MemAvailable fell by ${leak} kB"; fi
+refs=$(awk '$1 == "lguest" { print $3 }' /proc/modules)
+if [ "$refs" = 0 ]; then pass module-refcount; else
+	fail module-refcount "refcount $refs"; fi
+exit 0

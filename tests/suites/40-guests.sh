@@ -1,0 +1,26 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 3000
+# The freestanding test Guests (tests/guests/) in real Debian Hosts under
+# QEMU TCG: every CPU model of the matrix, one and two CPUs, and the 6.12
+# Host.  tests/vm/guests.sh runs them inside the Host.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+bench=$TOP/tests/bench/run-vm.sh
+payload=$BUILD/guests
+
+if ! make -s -C "$TOP/tests/guests" OUT="$payload" >"$BUILD/guests-build.log" 2>&1; then
+	echo "FAIL guests-build: see build/guests-build.log"
+	exit 0
+fi
+echo "PASS guests-build"
+cp "$TOP/tests/vm/guests.sh" "$payload/guests.sh" 2>/dev/null || true
+
+for cpu in max Skylake-Client-v4 EPYC; do
+	for smp in 1 2; do
+		$bench --host 6.1 --cpu $cpu --smp $smp --timeout 600 \
+			--payload "$payload" guests
+	done
+done
+$bench --host 6.12 --cpu max --smp 2 --timeout 600 --payload "$payload" guests

@@ -52,6 +52,20 @@ else
 	fail version-agree "dkms.conf $VERSION, make version '$make_version', debian/changelog '$deb_version'"
 fi
 
+# tools/packaging/set-version.sh moves every version at once (in a copy).
+svt=$BUILD/set-version-test
+rm -rf "$svt"
+copy_tree "$svt"
+if (cd "$svt" && tools/packaging/set-version.sh 9.8.7 "Test entry." >"$LOGS/set-version.log" 2>&1) &&
+	[ "$(make -s --no-print-directory -C "$svt" version)" = 9.8.7 ] &&
+	[ "$(dpkg-parsechangelog -l "$svt/debian/changelog" -S Version)" = 9.8.7 ] &&
+	[ "$(grep -l -- '- 9\.8\.7-1$' "$svt"/rpm/*.spec | wc -l)" -eq "$(ls "$svt"/rpm/*.spec | wc -l)" ]; then
+	pass set-version "dkms.conf, debian/changelog and rpm/*.spec move together"
+else
+	fail set-version "tools/packaging/set-version.sh 9.8.7 left the versions disagreeing (see $LOGS/set-version.log)"
+fi
+rm -rf "$svt"
+
 # --- dkms.conf ------------------------------------------------------------
 
 # BUILD_EXCLUSIVE_KERNEL, matched the way dkms matches it (bash =~).

@@ -160,6 +160,9 @@ if tools/packaging/build-deb.sh --out="$PKG_OUT" >"$LOGS/deb-build.log" 2>&1 &&
 else
 	fail deb-build "dpkg-buildpackage failed or made no lguest-dkms/lguest-launcher .deb (see $LOGS/deb-build.log)"
 fi
+# The Guest kernel package is built only on request (its build profile).
+guest_debs=$(find "$PKG_OUT" -maxdepth 1 -name 'linux-image-lguest-guest_*.deb' 2>/dev/null || true)
+check deb-build-no-guest-by-default "the default build made $guest_debs" test -z "$guest_debs"
 # The build ran in the copy: nothing of it may appear in the checkout.
 left=
 for f in debian/files debian/.debhelper debian/tmp debian/lguest-dkms debian/lguest-launcher \
@@ -209,6 +212,33 @@ if $debs_ok; then
 		pass lintian "$(lintian --version)"
 	else
 		fail lintian "$(grep -E '^[EW]: ' "$LOGS/lintian.log" | head -5 | tr '\n' ' ')(see $LOGS/lintian.log)"
+	fi
+fi
+
+# The Guest kernel package (build profile pkg.lguest.guest), from the
+# bzImage "make guest-kernel" built, if one was: this suite does not spend
+# minutes building a kernel.
+guest_bz=$BUILD/guest/bzImage
+if ! $debs_ok; then
+	fail deb-guest-profile "no .debs were built"
+elif [ ! -s "$guest_bz" ]; then
+	skip deb-guest-profile "no $guest_bz (make guest-kernel)"
+else
+	deb_guest=$BUILD/pkg-guest/linux-image-lguest-guest_${VERSION}_amd64.deb
+	if LGUEST_GUEST_BZIMAGE=$guest_bz tools/packaging/build-deb.sh --profiles=pkg.lguest.guest \
+		--out="$BUILD/pkg-guest" >"$LOGS/deb-guest-build.log" 2>&1 && [ -f "$deb_guest" ]; then
+		rm -rf "$LOGS/guest-deb"
+		dpkg-deb -x "$deb_guest" "$LOGS/guest-deb"
+		if cmp -s "$guest_bz" "$LOGS/guest-deb/usr/lib/lguest/bzImage" &&
+			lintian --fail-on error,warning "$deb_guest" >"$LOGS/lintian-guest.log" 2>&1 &&
+			! grep -qE '^[EW]: ' "$LOGS/lintian-guest.log"; then
+			pass deb-guest-profile "linux-image-lguest-guest installs /usr/lib/lguest/bzImage, lintian clean"
+		else
+			fail deb-guest-profile "bzImage missing or different in the package, or lintian complained (see $LOGS/lintian-guest.log)"
+		fi
+		rm -rf "$LOGS/guest-deb"
+	else
+		fail deb-guest-profile "dpkg-buildpackage --build-profiles=pkg.lguest.guest failed (see $LOGS/deb-guest-build.log)"
 	fi
 fi
 

@@ -15,7 +15,6 @@ if ! make -s -C "$TOP/tests/guests" OUT="$payload" >"$BUILD/guests-build.log" 2>
 	exit 0
 fi
 echo "PASS guests-build"
-cp "$TOP/tests/vm/guests.sh" "$payload/guests.sh" 2>/dev/null || true
 
 for cpu in max Skylake-Client-v4 EPYC; do
 	for smp in 1 2; do

@@ -194,11 +194,13 @@ if $debs_ok; then
 	check deb-launcher-postinst "postinst does not create the lguest group" \
 		grep -q 'addgroup --system --quiet lguest' "$LOGS/ctrl/postinst"
 
-	# The man page documents every option the built Launcher's --help shows.
+	# The man page documents every option the built Launcher's --help
+	# shows, each in an item of its own in OPTIONS (the line after .TP).
 	launch=$PKG_OUT/lguest-$VERSION/launcher/lguest-launch
+	items=$(awk '/^\.SH /{ opts = ($0 ~ /^\.SH OPTIONS/) } opts && tp { print } { tp = /^\.TP/ }' "$man_page")
 	missing=
 	while read -r opt; do
-		grep -qF -- "$(sed 's/-/\\-/g' <<<"$opt")" "$man_page" || missing+=" $opt"
+		grep -qE -- "(^|[ \"])$(sed 's/-/\\\\-/g' <<<"$opt")([ =\"]|$)" <<<"$items" || missing+=" $opt"
 	done < <("$launch" --help | grep -oE '(^|[ ,])--?[a-zA-Z][a-zA-Z-]*' | tr -d ' ,' | sort -u)
 	nopts=$("$launch" --help | grep -cE '^ +-' || true)
 	if [ "$nopts" -gt 0 ] && [ -z "$missing" ]; then

@@ -19,6 +19,14 @@ $bench --host 6.12 --cpu EPYC --smp 1 module
 # The module DKMS built (by the packaging suite) is the one users get:
 # insert that one too, when it is there.
 if [ -f "$BUILD/dkms/lguest.ko" ]; then
+	# It must have been built for the very kernel this bench boots.
+	bench_krel=$(cut -d' ' -f1 "$("$TOP/tests/bench/fetch-host-kernel.sh" linux-image-amd64)/version")
+	dkms_krel=$(cat "$BUILD/dkms/kernel-release" 2>/dev/null)
+	if [ "$dkms_krel" = "$bench_krel" ]; then
+		echo "PASS dkms-module-kernel: $dkms_krel"
+	else
+		echo "FAIL dkms-module-kernel: DKMS built for '$dkms_krel', the bench boots $bench_krel"
+	fi
 	$bench --host 6.1 --cpu max --smp 2 --module "$BUILD/dkms/lguest.ko" module |
 		sed 's/\] /] dkms-/'
 else

@@ -128,7 +128,7 @@ if [ ! -f "$dir/.configured" ]; then
 	mk -s tinyconfig >/dev/null
 	(cd "$src" && KCONFIG_CONFIG="$obj/.config" \
 		scripts/kconfig/merge_config.sh -m -O "$obj" "$obj/.config" \
-		"$gp/lguest.config" >/dev/null)
+		"$gp/lguest.config" >"$dir/config.log" 2>&1)
 	mk -s olddefconfig >/dev/null
 	# Every option the fragment asks for must have survived Kconfig.
 	bad=

@@ -1,0 +1,82 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 2400
+#
+# 30-guest-native: the Guest kernel builds from the pinned source and the
+# patch series, and the same bzImage boots on (emulated) bare hardware,
+# qemu-system-i386 with TCG, to a busybox shell which runs commands.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=$TOP/build
+mkdir -p "$BUILD/logs" "$BUILD/guest-native"
+log=$BUILD/logs/guest-kernel-build.log
+
+if ! (cd "$TOP" && make -s guest-kernel) >"$log" 2>&1; then
+	echo "FAIL guest-kernel-build: $(grep -m1 'build-guest-kernel:' "$log" | tail -1)"
+	tail -20 "$log"
+	exit 0
+fi
+echo "PASS guest-kernel-build"
+bz=$BUILD/guest/bzImage
+
+# The image is what the Launcher will load: i386 bzImage, gzip payload.
+if file -b "$bz" | grep -q 'Linux kernel x86 boot executable bzImage'; then
+	echo "PASS guest-kernel-bzimage"
+else
+	echo "FAIL guest-kernel-bzimage: $(file -b "$bz")"
+fi
+for opt in CONFIG_X86_32=y CONFIG_LGUEST_GUEST=y CONFIG_PARAVIRT_XXL=y \
+	CONFIG_HVC_LGUEST=y CONFIG_KERNEL_GZIP=y CONFIG_SERIAL_8250_CONSOLE=y; do
+	if ! grep -qx "$opt" "$BUILD/guest/config"; then
+		echo "FAIL guest-kernel-config: $opt missing"
+		opt=bad
+		break
+	fi
+done
+[ "$opt" = bad ] || echo "PASS guest-kernel-config"
+
+# A second build is a cache hit: it must take seconds, not minutes.
+start=$(date +%s)
+(cd "$TOP" && make -s guest-kernel) >"$log.2" 2>&1
+took=$(($(date +%s) - start))
+if grep -q 'cached in' "$log.2" && [ $took -lt 30 ]; then
+	echo "PASS guest-kernel-cached"
+else
+	echo "FAIL guest-kernel-cached: second build took ${took}s"
+fi
+
+initrd=$BUILD/guest-native/initrd.gz
+if ! "$TOP/tests/guest-native/make-initrd.sh" "$initrd" >"$BUILD/logs/guest-native-initrd.log" 2>&1; then
+	echo "FAIL native-boot: cannot build the i386 busybox initrd: $(tail -1 "$BUILD/logs/guest-native-initrd.log")"
+	exit 0
+fi
+
+console=$BUILD/guest-native/console.log
+start=$(date +%s%N)
+timeout 120 qemu-system-i386 -accel tcg -m 256 -nographic -no-reboot \
+	-kernel "$bz" -initrd "$initrd" \
+	-append 'console=ttyS0 panic=-1' </dev/null >"$console" 2>&1
+rc=$?
+ms=$((($(date +%s%N) - start) / 1000000))
+echo "native boot: qemu exit $rc after ${ms} ms (console: $console)"
+
+if [ $rc -eq 124 ]; then
+	echo "FAIL native-boot: timed out after 120 s"
+elif grep -q 'Booting paravirtualized kernel on bare hardware' "$console"; then
+	echo "PASS native-boot"
+else
+	echo "FAIL native-boot: no 'bare hardware' paravirt banner"
+fi
+if grep -q '^NATIVE-SHELL: LGUEST GUEST on i686' "$console" &&
+	grep -q '^NATIVE-DONE' "$console"; then
+	echo "PASS native-shell"
+else
+	echo "FAIL native-shell: the busybox shell's output is missing"
+	tail -20 "$console"
+fi
+if grep -qE 'Oops|WARNING:|BUG:|Kernel panic|general protection|invalid opcode' "$console"; then
+	echo "FAIL native-log-clean: $(grep -m1 -E 'Oops|WARNING:|BUG:|Kernel panic|general protection|invalid opcode' "$console")"
+else
+	echo "PASS native-log-clean"
+fi
+exit 0

@@ -22,10 +22,12 @@ if [ ! -x "$bb" ]; then
 	trap 'rm -rf "$tmp"' EXIT
 	(cd "$tmp" && apt-get download -qq "busybox-static:i386=$ver" >/dev/null 2>&1) ||
 		(cd "$tmp" && apt-get update -qq && apt-get download -qq "busybox-static:i386=$ver" >/dev/null)
-	mkdir -p "$cache/$ver"
+	mkdir -p "$(dirname "$bb")"
 	dpkg-deb -x "$tmp"/busybox-static_*_i386.deb "$tmp/x"
 	cp "$tmp/x/bin/busybox" "$bb.tmp"
 	mv "$bb.tmp" "$bb"
+	rm -rf "$tmp"
+	trap - EXIT
 fi
 file -b "$bb" | grep -q 'ELF 32-bit.*Intel 80386' || { echo "make-initrd: $bb is not i386" >&2; exit 1; }
 

@@ -84,7 +84,7 @@ void guest_main(void)
 	lguest_data.noirq_end = saved_end;
 	check(wait_ticks(t, 1000), "timer/after-noirq-range");
 
-	storm = 2000;
+	storm = 500;
 	hcall(LHCALL_SET_CLOCKEVENT, LG_CLOCK_MIN_DELTA, 0, 0);
 	while (storm)
 		;

@@ -26,7 +26,7 @@ for g in hello traps escape ring3 paging timer async dma; do
 		fail "guest-$g" "missing $P/$g.elf"
 		continue
 	fi
-	out=$(timeout 60 "$LAUNCH" $MEM "$P/$g.elf" 2>/tmp/err.$g)
+	out=$(timeout 240 "$LAUNCH" $MEM "$P/$g.elf" 2>/tmp/err.$g)
 	rc=$?
 	echo "$out" | grep -E '^(PASS|FAIL) '
 	if [ $rc -eq 0 ] && ! echo "$out" | grep -q '^FAIL'; then

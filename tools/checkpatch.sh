@@ -26,11 +26,15 @@ for f in "$@"; do
 	tests/guests/*) ignore=$user_ignore,VOLATILE,PRINTK_WITHOUT_KERN_LEVEL,AVOID_EXTERNS,EMBEDDED_FUNCTION_NAME ;;
 	*) ignore=$user_ignore ;;
 	esac
+	# A patch goes in on stdin: given a file name inside a git work
+	# tree, checkpatch.pl would check the patch file as source code.
 	case $f in
-	*.patch) mode= ;;
-	*) mode=-f ;;
+	*.patch) src=- ;;
+	*) src="-f $f" ;;
 	esac
+	# shellcheck disable=SC2086
 	"$dir/scripts/checkpatch.pl" --no-tree --terse --show-types --quiet \
-		--no-summary --ignore "$ignore" $mode "$f" || status=1
+		--no-summary --ignore "$ignore" $src <"$f" |
+		sed "s|^-:|$f:|" || status=1
 done
 exit $status

@@ -18,6 +18,11 @@ for ((i = 0; i < ${#parts}; i++)); do
 	# number, sort by number and print it with where it came from.
 	awk -v L="$letter" '
 		function flush() { if (text != "") print num "\t" FILENAME "\t" text; text = "" }
+		FNR == 1 { patch = FILENAME ~ /\.patch$/; skip = 0 }
+		# In a patch only added lines count, and the Guest patches
+		# carry a copy of the ABI header whose tour is already told.
+		patch && /^\+\+\+ / { skip = $2 ~ /lguest_abi\.h$/; next }
+		patch && (skip || !/^\+/) { next }
 		{ line = $0; sub(/^\+/, "", line) }
 		!on && match(line, "/\\*" L ":[0-9]+") {
 			on = 1

@@ -243,6 +243,18 @@ struct lguest_pending {
 /* The boot_params hardware_subarch value that means "you are an lguest". */
 #define LGUEST_HARDWARE_SUBARCH	1
 
+/*L:020
+ * A kernel built with lguest support says so in an ELF note: owner
+ * "lguest", type LGUEST_ELFNOTE_ABI, and a 32-bit descriptor holding the
+ * LGUEST_ABI_VERSION it was built against.  The Launcher looks for it, so
+ * a kernel without lguest support is refused with a clear message instead
+ * of dying mysteriously on its first privileged instruction.  The version
+ * changes whenever this header changes incompatibly.
+ */
+#define LGUEST_ABI_VERSION	1
+#define LGUEST_ELFNOTE_NAME	"lguest"
+#define LGUEST_ELFNOTE_ABI	1
+
 /*
  * These layouts are shared by a 32-bit and a 64-bit compiler: pin them down
  * so a change that would make the two disagree fails to build.

@@ -51,3 +51,23 @@ if [ -z "$dups" ]; then
 else
 	echo "FAIL tour-numbers-unique: used twice: $dups"
 fi
+
+# Kernel image recognition (launcher/kernel_image.c) on fixtures built
+# here, our real Guest bzImage when it has been built, and Debian's 64-bit
+# Host kernel when the bench has fetched it.
+fx=$out/kimage
+mkdir -p "$fx"
+printf '.text\n.globl _start\n_start: hlt\n' >"$fx/plain.S"
+if cc -m32 -nostdlib -static -Wl,--build-id=none -o "$fx/note.elf" "$TOP/tests/unit/lguest_note.S" &&
+	cc -m32 -nostdlib -static -Wl,--build-id=none -o "$fx/plain.elf" "$fx/plain.S" &&
+	cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
+		-o "$out/test-kernel-image" "$TOP/tests/unit/test_kernel_image.c" \
+		"$TOP/launcher/kernel_image.c" -lelf -lz; then
+	real=()
+	[ -f "$BUILD/guest/bzImage" ] && real+=("$BUILD/guest/bzImage")
+	host=$(ls "${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}"/host-kernels/6.1*/vmlinuz 2>/dev/null | head -1)
+	[ ${#real[@]} -gt 0 ] && [ -n "$host" ] && real+=("$host")
+	"$out/test-kernel-image" "$fx/note.elf" "$fx/plain.elf" "${real[@]}"
+else
+	echo "FAIL test-kernel-image-builds: compiler error"
+fi

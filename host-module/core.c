@@ -169,8 +169,8 @@ static void lguest_pcpu_layout_check(void)
 	BUILD_BUG_ON(offsetof(struct lguest_pcpu, regs) != PC_REGS);
 	BUILD_BUG_ON(PC_REGS_END % 16);
 	BUILD_BUG_ON(sizeof(struct lguest_pcpu) != PC_SIZE);
-	BUILD_BUG_ON(offsetof(struct lguest_pcpu, stacks) + 4096 > PC_NMI_TOP);
-	BUILD_BUG_ON(PC_SIZE != PAGE_SIZE << PC_ORDER);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, stacks) > PC_NMI_TOP - 4096);
+	BUILD_BUG_ON((PAGE_SIZE << PC_ORDER) != PC_SIZE);
 }
 
 /*H:070

@@ -58,8 +58,8 @@ void pass(const char *name);
 void fail(const char *name, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void check(int ok, const char *name);
-void power_off(void) __attribute__((noreturn));
-void crash(const char *why) __attribute__((noreturn));
+__attribute__((noreturn)) void power_off(void);
+__attribute__((noreturn)) void crash(const char *why);
 void set_gate(unsigned int vec, void *handler, unsigned int dpl, int trap);
 void *stub_for(unsigned int vec);
 void delay_us(u32 us);

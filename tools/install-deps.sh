@@ -33,6 +33,22 @@ if printf '%s\n' "${missing[@]}" | grep -q ':i386$' &&
 	dpkg --add-architecture i386
 fi
 echo "deps: installing ${missing[*]}"
-apt-get update -qq
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-echo "deps: installed ${#missing[@]} packages"
+# A mirror caught mid-sync fails "apt-get update" for a minute or two:
+# retry, and carry on with the lists we have if it keeps failing.
+for try in 1 2 3; do
+	apt-get update -qq && break
+	echo "deps: apt-get update failed (try $try of 3)" >&2
+	sleep $((try * 20))
+done
+for try in 1 2 3; do
+	if apt-get install -y -qq --no-install-recommends \
+		-o DPkg::Lock::Timeout=600 "${missing[@]}" >/dev/null; then
+		echo "deps: installed ${#missing[@]} packages"
+		exit 0
+	fi
+	echo "deps: apt-get install failed (try $try of 3)" >&2
+	sleep $((try * 20))
+	apt-get update -qq || true
+done
+echo "deps: could not install: ${missing[*]}" >&2
+exit 1

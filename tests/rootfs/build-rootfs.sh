@@ -162,13 +162,16 @@ ln "$base/vmlinuz" "$base/initrd.img" "$base/kernel-release" "$base/packages.txt
 mv "$tmp" "$final"
 note "image built in $(($(date +%s) - start)) s"
 
-# Keep the cache bounded: the three newest images and the newest two bases.
+# Keep the cache bounded: the three newest images and the two newest base
+# trees.  Pruning never fails the build.
 # shellcheck disable=SC2012
-ls -dt "$CACHE"/[0-9a-f]*/ 2>/dev/null | tail -n +4 | while read -r old; do
-	[ "${old%/}" = "$final" ] || rm -rf --one-file-system "$old"
-done
+ls -dt "$CACHE"/*/ | sed 's|/$||' | grep -E '/[0-9a-f]{16}$' | tail -n +4 |
+	while read -r old; do
+		[ "$old" = "$final" ] || rm -rf --one-file-system "$old" || true
+	done || true
 # shellcheck disable=SC2012
-ls -dt "$CACHE"/base-*/ 2>/dev/null | tail -n +3 | while read -r old; do
-	[ "${old%/}" = "$base" ] || remove_tree "${old%/}"
-done
+ls -dt "$CACHE"/base-*/ | sed 's|/$||' | grep -E '/base-[0-9a-f]{16}$' | tail -n +3 |
+	while read -r old; do
+		[ "$old" = "$base" ] || remove_tree "$old" || true
+	done || true
 echo "$final/rootfs.img"

@@ -83,7 +83,8 @@ report() {
 	local name=$1 rc=$2 log=$out/$1.log t
 	shift 2
 	tr -d '\r' <"$log" >"$log.txt"
-	sed -n 's/^\(PASS\|FAIL\|SKIP\) /\1 native-/p' "$log.txt"
+	sed -n -e "s/^\(PASS\|FAIL\|SKIP\) guest-dmesg-clean/\1 native-$name-guest-dmesg-clean/p" \
+		-e 's/^\(PASS\|FAIL\|SKIP\) /\1 native-/p' "$log.txt"
 	sed -n 's/^METRIC \([^ ]*\) /METRIC native-\1 /p' "$log.txt"
 	if [ "$rc" -eq 124 ]; then
 		echo "FAIL native-$name-boot: QEMU timed out"
@@ -143,7 +144,7 @@ for _ in $(seq 500); do
 done
 if [ $prompt -eq 1 ]; then
 	echo "native systemd boot: root's shell after $(($(date +%s) - start)) s"
-	echo 'lguest-run-tests tools; systemctl is-system-running; poweroff' >&7
+	echo 'lguest-run-tests tools; echo "SYSTEM-STATE $(systemctl is-system-running)"; poweroff' >&7
 fi
 # Without a prompt, nothing will power the Guest off: stop QEMU now.
 [ $prompt -eq 1 ] || kill $qemu 2>/dev/null
@@ -158,7 +159,16 @@ else
 	tr -d '\r' <"$log" | tail -15
 fi
 tr -d '\r' <"$log" >"$log.txt"
-sed -n 's/^\(PASS\|FAIL\|SKIP\) \(tools-\)/\1 native-systemd-\2/p' "$log.txt"
+sed -n 's/^\(PASS\|FAIL\|SKIP\) \(tools-\|guest-dmesg-clean\)/\1 native-systemd-\2/p' "$log.txt"
+if [ $prompt -eq 1 ]; then
+	# "running": every unit started (not "degraded").
+	state=$(sed -n 's/^SYSTEM-STATE //p' "$log.txt")
+	if [ "$state" = running ]; then
+		echo "PASS native-systemd-running"
+	else
+		echo "FAIL native-systemd-running: systemctl is-system-running says '$state'"
+	fi
+fi
 if [ $rc -ne 0 ] && [ $prompt -eq 1 ]; then
 	echo "FAIL native-systemd-poweroff: QEMU exited with status $rc"
 elif [ $prompt -eq 1 ]; then

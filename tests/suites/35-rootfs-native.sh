@@ -83,7 +83,7 @@ report() {
 	local name=$1 rc=$2 log=$out/$1.log t
 	shift 2
 	tr -d '\r' <"$log" >"$log.txt"
-	sed -n -e "s/^\(PASS\|FAIL\|SKIP\) guest-dmesg-clean/\1 native-$name-guest-dmesg-clean/p" \
+	sed -n -e "/^\(PASS\|FAIL\|SKIP\) guest-dmesg-clean/{s//\1 native-$name-guest-dmesg-clean/p;d}" \
 		-e 's/^\(PASS\|FAIL\|SKIP\) /\1 native-/p' "$log.txt"
 	sed -n 's/^METRIC \([^ ]*\) /METRIC native-\1 /p' "$log.txt"
 	if [ "$rc" -eq 124 ]; then
@@ -115,11 +115,39 @@ report tools $? tools
 
 # 2. Workloads, with a second, scratch disk for fio.
 truncate -s 512M "$out/scratch.img"
-boot workloads 900 'root=/dev/vda console=ttyS0 panic=-1 lguest.test=stress,fio-verify,bench-fio,bench-cpu lguest.stress_time=20 lguest.fio_size=32M lguest.bench_size=128M lguest.bench_time=10' \
+boot workloads 900 'root=/dev/vda console=ttyS0 panic=-1 lguest.test=stress,fio-verify,bench-fio,bench-cpu,persist-write lguest.stress_time=20 lguest.fio_size=32M lguest.bench_size=128M lguest.bench_time=10' \
 	-drive "file=$out/scratch.img,if=virtio,format=raw"
-report workloads $? stress fio-verify bench-fio bench-cpu
+report workloads $? stress fio-verify bench-fio bench-cpu persist-write
 
-# 3. systemd: root is logged in on the console without a password, and
+# 3. What persist-write wrote before the power-off reads back in a new boot,
+# with the same checksum in both boots and in the disk file on the Host...
+boot persist 600 'root=/dev/vda console=ttyS0 panic=-1 lguest.test=persist-verify' \
+	-drive "file=$out/scratch.img,if=virtio,format=raw"
+report persist $? persist-verify
+on_host=$(head -c $((64 << 20)) "$out/scratch.img" | sha256sum | cut -d' ' -f1)
+written=$(sed -n 's/^DISK-SHA256 64 //p' "$out/workloads.log.txt")
+read_back=$(sed -n 's/^DISK-SHA256 64 //p' "$out/persist.log.txt")
+echo "persist: written ${written:-?}, read back ${read_back:-?}, on the Host $on_host"
+if [ -n "$written" ] && [ "$written" = "$read_back" ] && [ "$read_back" = "$on_host" ]; then
+	echo "PASS native-persist-checksums"
+else
+	echo "FAIL native-persist-checksums: written ${written:-?}, read back ${read_back:-?}, on the Host $on_host"
+fi
+
+# ... and one byte changed on the Host is caught by the Guest's verify.
+printf '\377' | dd of="$out/scratch.img" bs=1 seek=$(((5 << 20) + 100)) conv=notrunc status=none
+boot corrupt 600 'root=/dev/vda console=ttyS0 panic=-1 lguest.test=persist-verify' \
+	-drive "file=$out/scratch.img,if=virtio,format=raw"
+rc=$?
+tr -d '\r' <"$out/corrupt.log" >"$out/corrupt.log.txt"
+if [ $rc -eq 0 ] && grep -q '^FAIL persist-verify' "$out/corrupt.log.txt" &&
+	grep -q '^LGUEST-TESTS-DONE' "$out/corrupt.log.txt"; then
+	echo "PASS native-persist-detects-corruption"
+else
+	echo "FAIL native-persist-detects-corruption: qemu status $rc, $(grep -m1 -E '^(PASS|FAIL) persist-verify' "$out/corrupt.log.txt" || echo 'no persist-verify result')"
+fi
+
+# 4. systemd: root is logged in on the console without a password, and
 # the tests run from that shell.
 disk=$(overlay systemd)
 fifo=$out/systemd.in

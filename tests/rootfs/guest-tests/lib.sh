@@ -27,3 +27,19 @@ fio_clean() {
 	! grep -qiE 'verify: bad|bad magic|crc32c.*(mismatch|bad)|fio: pid=[0-9]+, err=[1-9]' "$1" &&
 		! grep -oE 'err= *[0-9]+' "$1" | grep -vE 'err= *0$' >/dev/null
 }
+
+# persist_fio DEV MIB ARGS...: the fio job both persist tests run: a
+# sequential write of MIB MiB with crc32c headers in every 64 KiB block.
+persist_fio() {
+	local dev=$1 mib=$2
+	shift 2
+	timeout 600 fio --name=persist --filename="$dev" --rw=write --bs=64k \
+		--size="${mib}M" --ioengine=libaio --iodepth=8 --direct=1 \
+		--verify=crc32c --verify_fatal=1 --randrepeat=1 "$@"
+}
+
+# disk_sha256 DEV MIB: print "DISK-SHA256 MIB HASH" for the first MIB MiB
+# of DEV, for the Host to compare with the disk file's own.
+disk_sha256() {
+	echo "DISK-SHA256 $2 $(head -c "$(($2 << 20))" "$1" | sha256sum | cut -d' ' -f1)"
+}

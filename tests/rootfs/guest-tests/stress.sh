@@ -13,14 +13,18 @@ time=${LGUEST_STRESS_TIME:-60}
 classes=${LGUEST_STRESS_CLASSES:-cpu,memory,os,pipe,vm}
 exclude=${LGUEST_STRESS_EXCLUDE-binderfs,efivar}
 log=$(mktemp)
-cd "$(mktemp -d)"
+# The stressors' files go to the root disk, not to /tmp (RAM, which the
+# memory and vm stressors are already short of).
+tmp=$(mktemp -d /var/tmp/stress.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
 
 # The loop stressor needs /dev/loop-control, which only exists once the
 # module is loaded (nothing autoloads it without udev's static nodes).
 modprobe -q loop 2>/dev/null || true
 
 args=(--class "$classes" --all 1 --timeout "${time}s" --metrics-brief --verify
-	--cyclic-policy fifo)
+	--cyclic-policy fifo --temp-path "$tmp")
 [ -z "$exclude" ] || args+=(--exclude "$exclude")
 echo "stress-ng ${args[*]}"
 start=$(date +%s)

@@ -28,6 +28,11 @@ rootfs_configure() {
 	# Login-less: root has no password (autologin and the simple init
 	# never ask for one anyway).
 	chroot "$tree" passwd --quiet --delete root
+	# A native boot with console=hvc0 (virtio-console, the nearest thing
+	# to lguest's console) needs hvc0 before the initramfs hands over
+	# /dev/console to init.
+	echo virtio_console >>"$tree/etc/initramfs-tools/modules"
+	chroot "$tree" update-initramfs -u -k all >/dev/null 2>&1
 	chroot "$tree" apt-get clean
 	rm -rf "$tree"/var/lib/apt/lists/* "$tree"/var/log/*.log
 }

@@ -158,8 +158,9 @@ cp "$obj/arch/x86/boot/bzImage" "$obj/vmlinux" "$obj/System.map" "$dir/out/"
 cp "$obj/.config" "$dir/out/config"
 touch "$dir/out/.done"
 
-# Older builds of the same kernel are superseded by this one.
-for old in "$cache_root/$want"-*; do
+# Keep the three newest builds of this kernel (developers switch between
+# patch sets, and concurrent checkouts share the cache); drop older ones.
+ls -1dt "$cache_root/$want"-* | tail -n +4 | while read -r old; do
 	[ "$old" = "$dir" ] || rm -rf "$old"
 done
 

@@ -92,6 +92,7 @@ publish() {
 
 if [ -f "$dir/out/.done" ]; then
 	say "cached in $dir"
+	touch "$dir"
 	publish
 	exit 0
 fi

@@ -53,6 +53,7 @@ base=$CACHE/base-$hash1
 final=$CACHE/$hash2
 
 if [ -f "$final/rootfs.img" ]; then
+	touch "$final" 2>/dev/null || true	# pruning keeps the recently used
 	echo "$final/rootfs.img"
 	exit 0
 fi
@@ -63,6 +64,7 @@ exec 8>"$CACHE/.lock"
 flock 8
 # Another run may have finished it while this one waited.
 if [ -f "$final/rootfs.img" ]; then
+	touch "$final" 2>/dev/null || true	# pruning keeps the recently used
 	echo "$final/rootfs.img"
 	exit 0
 fi
@@ -148,8 +150,10 @@ cp -a --remove-destination "$here/overlay/." "$tmp/tree/"
 mkdir -p "$tmp/tree/usr/local/lib/lguest-tests"
 cp --remove-destination "$here"/guest-tests/*.sh "$tmp/tree/usr/local/lib/lguest-tests/"
 chmod 0755 "$tmp"/tree/usr/local/lib/lguest-tests/*.sh
-chown -R root:root "$tmp/tree/usr/local/lib/lguest-tests" "$tmp/tree/usr/sbin/init" \
-	"$tmp/tree/usr/sbin/lguest-init" "$tmp/tree/etc/systemd/system"
+# Whoever owns the checkout, what we add belongs to root in the Guest.
+chown -R root:root "$tmp/tree/usr/local/lib/lguest-tests"
+(cd "$here/overlay" && find . -mindepth 1 -print0) |
+	(cd "$tmp/tree" && xargs -0 chown -h root:root)
 echo "$hash2" >"$tmp/tree/etc/lguest-rootfs"
 
 truncate -s "$IMAGE_SIZE" "$tmp/rootfs.img"
@@ -162,8 +166,9 @@ ln "$base/vmlinuz" "$base/initrd.img" "$base/kernel-release" "$base/packages.txt
 mv "$tmp" "$final"
 note "image built in $(($(date +%s) - start)) s"
 
-# Keep the cache bounded: the three newest images and the two newest base
-# trees.  Pruning never fails the build.
+# Keep the cache bounded: the three most recently used images and the two
+# newest base trees (a run that already has its image never needs its
+# base).  Pruning never fails the build.
 # shellcheck disable=SC2012
 ls -dt "$CACHE"/*/ | sed 's|/$||' | grep -E '/[0-9a-f]{16}$' | tail -n +4 |
 	while read -r old; do

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
 # Helpers shared by the Guest tests.  Source, don't run.
 
 # scratch_device: the disk the fio tests may overwrite: lguest.fio_dev=PATH,

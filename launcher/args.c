@@ -17,6 +17,7 @@
 #include <string.h>
 #include <bsd/string.h>
 #include "args.h"
+#include "error_text.h"
 
 const char launch_usage[] =
 "Usage: lguest-launch [OPTIONS] MEM-IN-MB vmlinux|bzImage [KERNEL ARGS...]\n"
@@ -37,16 +38,6 @@ const char launch_usage[] =
 "Exit status: 0 when the Guest powers off, 1 when it crashes or cannot\n"
 "run, 2 for a bad command line or unusable input file.\n";
 
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
-
 /*L:110
  * Memory is given in megabytes, as a plain decimal number: "64", not "64M"
  * and not "0x40".  Anything else is a mistake worth telling the user about
@@ -59,17 +50,17 @@ static int parse_mem(const char *s, unsigned long *mb, char *err,
 	unsigned long val;
 
 	if (s[0] < '0' || s[0] > '9')
-		return fail(err, errlen,
-			    "memory size '%s' is not a number of megabytes", s);
+		return error_text(err, errlen,
+				  "memory size '%s' is not a number of megabytes", s);
 	errno = 0;
 	val = strtoul(s, &end, 10);
 	if (errno || *end)
-		return fail(err, errlen,
-			    "memory size '%s' is not a number of megabytes", s);
+		return error_text(err, errlen,
+				  "memory size '%s' is not a number of megabytes", s);
 	if (val < LAUNCH_MIN_MEM_MB || val > LAUNCH_MAX_MEM_MB)
-		return fail(err, errlen,
-			    "memory size %s MB is outside %u to %u MB",
-			    s, LAUNCH_MIN_MEM_MB, LAUNCH_MAX_MEM_MB);
+		return error_text(err, errlen,
+				  "memory size %s MB is outside %u to %u MB",
+				  s, LAUNCH_MIN_MEM_MB, LAUNCH_MAX_MEM_MB);
 	*mb = val;
 	return 0;
 }
@@ -88,15 +79,15 @@ static int check_tunnet(const char *arg, char *err, size_t errlen)
 		size_t len = strlen(arg + 7);
 
 		if (len == 0 || len >= 16)
-			return fail(err, errlen,
-				    "--tunnet=bridge:NAME needs a bridge name of 1 to 15 characters");
+			return error_text(err, errlen,
+					  "--tunnet=bridge:NAME needs a bridge name of 1 to 15 characters");
 		return 0;
 	}
 	if (sscanf(arg, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 ||
 	    a > 255 || b > 255 || c > 255 || d > 255)
-		return fail(err, errlen,
-			    "--tunnet=%s: expected an IPv4 address or bridge:NAME",
-			    arg);
+		return error_text(err, errlen,
+				  "--tunnet=%s: expected an IPv4 address or bridge:NAME",
+				  arg);
 	return 0;
 }
 
@@ -113,9 +104,9 @@ static int join_cmdline(int argc, char *argv[], char *out, size_t outlen,
 	for (i = 0; i < argc; i++) {
 		if ((i && strlcat(out, " ", outlen) >= outlen) ||
 		    strlcat(out, argv[i], outlen) >= outlen)
-			return fail(err, errlen,
-				    "kernel command line is longer than %zu bytes",
-				    outlen - 1);
+			return error_text(err, errlen,
+					  "kernel command line is longer than %zu bytes",
+					  outlen - 1);
 	}
 	return 0;
 }
@@ -148,30 +139,30 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 			break;
 		case 't':
 			if (cfg->ntunnets == LAUNCH_MAX_NETS)
-				return fail(err, errlen,
-					    "at most %u --tunnet options",
-					    LAUNCH_MAX_NETS);
+				return error_text(err, errlen,
+						  "at most %u --tunnet options",
+						  LAUNCH_MAX_NETS);
 			if (check_tunnet(optarg, err, errlen))
 				return -1;
 			cfg->tunnets[cfg->ntunnets++] = optarg;
 			break;
 		case 'b':
 			if (cfg->nblocks == LAUNCH_MAX_BLOCKS)
-				return fail(err, errlen,
-					    "at most %u --block options",
-					    LAUNCH_MAX_BLOCKS);
+				return error_text(err, errlen,
+						  "at most %u --block options",
+						  LAUNCH_MAX_BLOCKS);
 			if (!optarg[0])
-				return fail(err, errlen,
-					    "--block needs a file name");
+				return error_text(err, errlen,
+						  "--block needs a file name");
 			cfg->blocks[cfg->nblocks++] = optarg;
 			break;
 		case 'i':
 			if (cfg->initrd)
-				return fail(err, errlen,
-					    "--initrd given more than once");
+				return error_text(err, errlen,
+						  "--initrd given more than once");
 			if (!optarg[0])
-				return fail(err, errlen,
-					    "--initrd needs a file name");
+				return error_text(err, errlen,
+						  "--initrd needs a file name");
 			cfg->initrd = optarg;
 			break;
 		case 'h':
@@ -181,27 +172,27 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 			cfg->version = true;
 			return 0;
 		case ':':
-			return fail(err, errlen, "option '%s' needs an argument",
-				    argv[optind - 1]);
+			return error_text(err, errlen, "option '%s' needs an argument",
+					  argv[optind - 1]);
 		default:
 			if (optopt)
-				return fail(err, errlen, "unknown option '-%c'",
-					    optopt);
-			return fail(err, errlen, "unknown option '%s'",
-				    argv[optind - 1]);
+				return error_text(err, errlen, "unknown option '-%c'",
+						  optopt);
+			return error_text(err, errlen, "unknown option '%s'",
+					  argv[optind - 1]);
 		}
 	}
 
 	if (optind >= argc)
-		return fail(err, errlen,
-			    "missing memory size and kernel image (see --help)");
+		return error_text(err, errlen,
+				  "missing memory size and kernel image (see --help)");
 	if (parse_mem(argv[optind], &cfg->mem_mb, err, errlen))
 		return -1;
 	if (optind + 1 >= argc)
-		return fail(err, errlen, "missing kernel image (see --help)");
+		return error_text(err, errlen, "missing kernel image (see --help)");
 	cfg->kernel = argv[optind + 1];
 	if (!cfg->kernel[0])
-		return fail(err, errlen, "kernel image name is empty");
+		return error_text(err, errlen, "kernel image name is empty");
 
 	return join_cmdline(argc - optind - 2, argv + optind + 2,
 			    cfg->cmdline, sizeof(cfg->cmdline), err, errlen);

@@ -23,6 +23,7 @@
 #include <zlib.h>
 #include <lguest_abi.h>
 #include "kernel_image.h"
+#include "error_text.h"
 
 /* Where the boot protocol's setup header keeps what we need. */
 #define BZ_SETUP_SECTS		0x1F1
@@ -35,16 +36,6 @@
 #define XLF_KERNEL_64		0x1
 /* payload_offset and payload_length arrived in boot protocol 2.08. */
 #define BZ_MIN_VERSION		0x0208
-
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 static uint32_t get32(const unsigned char *p)
 {
@@ -59,14 +50,14 @@ static int check_elf(const unsigned char *elf, size_t len, const char *what,
 		     char *err, size_t errlen)
 {
 	if (len < EI_NIDENT + 4 || memcmp(elf, ELFMAG, SELFMAG))
-		return fail(err, errlen, "%s is not an ELF kernel", what);
+		return error_text(err, errlen, "%s is not an ELF kernel", what);
 	if (elf[EI_CLASS] == ELFCLASS64)
-		return fail(err, errlen,
-			    "%s is a 64-bit kernel: lguest Guests are 32-bit x86",
-			    what);
+		return error_text(err, errlen,
+				  "%s is a 64-bit kernel: lguest Guests are 32-bit x86",
+				  what);
 	if (elf[EI_CLASS] != ELFCLASS32 || elf[EI_DATA] != ELFDATA2LSB ||
 	    (elf[18] | elf[19] << 8) != EM_386)
-		return fail(err, errlen, "%s is not a 32-bit x86 kernel", what);
+		return error_text(err, errlen, "%s is not a 32-bit x86 kernel", what);
 	return 0;
 }
 
@@ -86,21 +77,21 @@ static int gunzip_payload(const unsigned char *gz, size_t gzlen,
 	int ret;
 
 	if (gzlen < 18 || gz[0] != 0x1F || gz[1] != 0x8B)
-		return fail(err, errlen,
-			    "the bzImage payload is not gzip-compressed (build the Guest with CONFIG_KERNEL_GZIP)");
+		return error_text(err, errlen,
+				  "the bzImage payload is not gzip-compressed (build the Guest with CONFIG_KERNEL_GZIP)");
 	size = get32(gz + gzlen - 4);
 	if (size < EI_NIDENT || size > KERNEL_IMAGE_MAX)
-		return fail(err, errlen,
-			    "the bzImage payload claims %zu bytes uncompressed: corrupt or truncated",
-			    size);
+		return error_text(err, errlen,
+				  "the bzImage payload claims %zu bytes uncompressed: corrupt or truncated",
+				  size);
 	buf = malloc(size);
 	if (!buf)
-		return fail(err, errlen, "out of memory decompressing the kernel");
+		return error_text(err, errlen, "out of memory decompressing the kernel");
 
 	/* 16 + MAX_WBITS: a gzip header, not a bare zlib one. */
 	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK) {
 		free(buf);
-		return fail(err, errlen, "zlib cannot start: %s", zlibVersion());
+		return error_text(err, errlen, "zlib cannot start: %s", zlibVersion());
 	}
 	zs.next_in = (unsigned char *)gz;
 	zs.avail_in = gzlen;
@@ -110,9 +101,9 @@ static int gunzip_payload(const unsigned char *gz, size_t gzlen,
 	inflateEnd(&zs);
 	if (ret != Z_STREAM_END || zs.total_out != size) {
 		free(buf);
-		return fail(err, errlen,
-			    "the bzImage payload is corrupt or truncated (zlib: %s)",
-			    zs.msg ? zs.msg : "stream ended early");
+		return error_text(err, errlen,
+				  "the bzImage payload is corrupt or truncated (zlib: %s)",
+				  zs.msg ? zs.msg : "stream ended early");
 	}
 	*out = buf;
 	*outlen = size;
@@ -136,16 +127,16 @@ int kernel_image_elf(const unsigned char *file, size_t len,
 	}
 
 	if (len < BZ_HEADER_END || memcmp(file + BZ_HEADER_MAGIC, "HdrS", 4))
-		return fail(err, errlen,
-			    "not a Linux kernel image (neither a bzImage nor an ELF vmlinux)");
+		return error_text(err, errlen,
+				  "not a Linux kernel image (neither a bzImage nor an ELF vmlinux)");
 	version = file[BZ_VERSION] | file[BZ_VERSION + 1] << 8;
 	if (version < BZ_MIN_VERSION)
-		return fail(err, errlen,
-			    "bzImage boot protocol %u.%02u is too old (need 2.08 or later)",
-			    version >> 8, version & 0xFF);
+		return error_text(err, errlen,
+				  "bzImage boot protocol %u.%02u is too old (need 2.08 or later)",
+				  version >> 8, version & 0xFF);
 	if (file[BZ_XLOADFLAGS] & XLF_KERNEL_64)
-		return fail(err, errlen,
-			    "this bzImage is a 64-bit kernel: lguest Guests are 32-bit x86");
+		return error_text(err, errlen,
+				  "this bzImage is a 64-bit kernel: lguest Guests are 32-bit x86");
 
 	/* The payload offset counts from the end of the setup code. */
 	setup_end = ((file[BZ_SETUP_SECTS] ? file[BZ_SETUP_SECTS] : 4) + 1) * 512;
@@ -153,8 +144,8 @@ int kernel_image_elf(const unsigned char *file, size_t len,
 	plen = get32(file + BZ_PAYLOAD_LENGTH);
 	if (setup_end > len || off > len - setup_end ||
 	    plen > len - setup_end - off)
-		return fail(err, errlen,
-			    "the bzImage is truncated (its payload ends past the file)");
+		return error_text(err, errlen,
+				  "the bzImage is truncated (its payload ends past the file)");
 
 	if (gunzip_payload(file + setup_end + off, plen, elf, elf_len, err,
 			   errlen))

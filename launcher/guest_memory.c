@@ -5,17 +5,16 @@
  * To the Host, the Guest's "physical" memory is simply part of the
  * Launcher's address space: one anonymous mapping, whose first byte is
  * Guest-physical address 0.  Above the ordinary memory is one more page,
- * where the device descriptors will live; the Guest may use it, but it is
- * not RAM.
- *
- * Guest-physical 0 holds the "zero page" a Linux Guest expects to find its
- * boot parameters in (Launcher-filled), the command line follows it, and
- * the kernel is loaded where its ELF headers ask.  The initial page tables
- * go at the very top of ordinary memory.
+ * where the device descriptors live; the Guest may use it, but it is
+ * not RAM.  boot.c decides where everything goes; this file puts it there.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include "launch.h"
 #include <lguest_abi.h>
 
@@ -41,6 +40,7 @@ void map_guest_memory(struct guest *g, unsigned long mem_mb)
 	unsigned long bytes;
 
 	g->mem_size = mem_mb << 20;
+	g->layout.mem_size = g->mem_size;
 	g->pfn_limit = g->mem_size / GUEST_PAGE_SIZE + 1;
 	bytes = g->pfn_limit * GUEST_PAGE_SIZE;
 	g->mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
@@ -51,20 +51,62 @@ void map_guest_memory(struct guest *g, unsigned long mem_mb)
 			   strerror(errno));
 }
 
+/*L:205
+ * With the kernel loaded we know what is left: boot_plan() puts the page
+ * tables and the initrd at the top, or tells us why they do not fit.
+ */
+void plan_guest_memory(struct guest *g, const char *initrd)
+{
+	char err[256];
+	struct stat st;
+
+	if (initrd) {
+		if (stat(initrd, &st) < 0)
+			launch_die(EXIT_USAGE, "cannot stat initrd '%s': %s",
+				   initrd, strerror(errno));
+		if (st.st_size == 0)
+			launch_die(EXIT_USAGE, "initrd '%s' is empty", initrd);
+		g->layout.initrd_size = st.st_size;
+	}
+	if (boot_plan(&g->layout, err, sizeof(err)))
+		launch_die(EXIT_USAGE, "%s", err);
+	g->pgdir = g->layout.pgdir;
+}
+
+void load_initrd(struct guest *g, const char *path)
+{
+	unsigned long len = g->layout.initrd_size, done = 0;
+	unsigned char *dst = guest_ptr(g, g->layout.initrd_addr, len);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		launch_die(EXIT_USAGE, "cannot open initrd '%s': %s", path,
+			   strerror(errno));
+	while (done < len) {
+		ssize_t r = read(fd, dst + done, len - done);
+
+		if (r <= 0)
+			launch_die(EXIT_USAGE, "cannot read initrd '%s': %s",
+				   path, r ? strerror(errno) : "short read");
+		done += r;
+	}
+	close(fd);
+	if (g->verbose)
+		fprintf(stderr, "lguest-launch: initrd %lu bytes at %#lx\n",
+			len, g->layout.initrd_addr);
+}
+
 /*L:210
- * The boot parameters: for now the two fields every Guest needs, the
- * command line and the "you are an lguest" subarchitecture.  The Linux
- * Guest's loader fills in the rest.
+ * The boot parameters Linux expects from a 32-bit boot loader, with the
+ * command line just after them.
  */
 void setup_boot_params(struct guest *g, const char *cmdline)
 {
-	unsigned char *bp = guest_ptr(g, GUEST_BOOT_PARAMS, GUEST_PAGE_SIZE);
-	uint32_t ptr = GUEST_CMDLINE, subarch = LGUEST_HARDWARE_SUBARCH;
 	size_t len = strlen(cmdline) + 1;
 
 	memcpy(guest_ptr(g, GUEST_CMDLINE, len), cmdline, len);
-	memcpy(bp + BP_CMD_LINE_PTR, &ptr, sizeof(ptr));
-	memcpy(bp + BP_HARDWARE_SUBARCH, &subarch, sizeof(subarch));
+	boot_fill_params(guest_ptr(g, GUEST_BOOT_PARAMS, GUEST_PAGE_SIZE),
+			 &g->layout, GUEST_CMDLINE);
 }
 
 /*L:220
@@ -78,13 +120,12 @@ void setup_boot_params(struct guest *g, const char *cmdline)
 void setup_pagetables(struct guest *g)
 {
 	unsigned long pages = g->mem_size / GUEST_PAGE_SIZE;
-	unsigned long ptes = (pages + 1023) / 1024, i;
-	unsigned long pt_base = g->mem_size - (ptes + 1) * GUEST_PAGE_SIZE;
+	unsigned long ptes = boot_pagetable_pages(g->mem_size) - 1, i;
+	unsigned long pt_base = g->layout.pt_base;
 	uint32_t *pt = guest_ptr(g, pt_base, ptes * GUEST_PAGE_SIZE);
 	uint32_t *pgdir;
 	unsigned long first = g->page_offset >> 22;
 
-	g->pgdir = g->mem_size - GUEST_PAGE_SIZE;
 	pgdir = guest_ptr(g, g->pgdir, GUEST_PAGE_SIZE);
 	memset(pgdir, 0, GUEST_PAGE_SIZE);
 	for (i = 0; i < pages; i++)
@@ -98,4 +139,18 @@ void setup_pagetables(struct guest *g)
 		if (first + i < 1024)
 			pgdir[first + i] = pde;
 	}
+}
+
+/*L:250
+ * The device descriptor page sits just past the end of RAM, where the
+ * Guest's lguest bus looks for it (at max_pfn).  For now it describes one
+ * device, the console; its interrupt is its index plus one.
+ */
+void setup_devices(struct guest *g)
+{
+	struct lguest_device_desc *d;
+
+	d = guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE);
+	memset(d, 0, GUEST_PAGE_SIZE);
+	d[0].type = LGUEST_DEVICE_T_CONSOLE;
 }

@@ -10,13 +10,12 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "args.h"
+#include "boot.h"
 
-/* Guest-physical layout the Launcher creates (see guest_memory.c). */
-#define GUEST_PAGE_SIZE		4096UL
-#define GUEST_BOOT_PARAMS	0x0UL		/* Linux's zero page */
-#define GUEST_CMDLINE		0x1000UL	/* the kernel command line */
-#define BP_CMD_LINE_PTR		0x228		/* offsets in the zero page */
-#define BP_HARDWARE_SUBARCH	0x23C
+/* Guest-physical layout the Launcher creates (see boot.c). */
+#define GUEST_PAGE_SIZE		BOOT_PAGE_SIZE
+#define GUEST_BOOT_PARAMS	BOOT_PARAMS_ADDR
+#define GUEST_CMDLINE		BOOT_CMDLINE_ADDR
 
 struct guest {
 	int lguest_fd;
@@ -27,6 +26,7 @@ struct guest {
 	unsigned long entry;		/* Guest-virtual entry point */
 	unsigned long page_offset;	/* where the kernel maps memory */
 	unsigned long pgdir;		/* Guest-physical initial page directory */
+	struct boot_layout layout;	/* where everything is */
 };
 
 /* Print a message and exit with @status. */
@@ -39,9 +39,12 @@ bool guest_range_ok(const struct guest *g, unsigned long gpa,
 		    unsigned long len);
 
 void map_guest_memory(struct guest *g, unsigned long mem_mb);
+void plan_guest_memory(struct guest *g, const char *initrd);
+void load_initrd(struct guest *g, const char *path);
 void setup_boot_params(struct guest *g, const char *cmdline);
 void setup_pagetables(struct guest *g);
-void load_elf_kernel(struct guest *g, const char *path);
+void setup_devices(struct guest *g);
+void load_kernel(struct guest *g, const char *path);
 int run_guest(struct guest *g);
 
 #endif /* _LGUEST_LAUNCH_H */

@@ -110,19 +110,28 @@ int main(int argc, char *argv[])
 	for (i = 0; i < cfg.nblocks; i++)
 		check_input_file("block device file", cfg.blocks[i]);
 
-	lguest_fd = open_lguest();
-	if (cfg.verbose)
-		fprintf(stderr, "lguest-launch: %lu MB Guest, kernel %s\n",
-			cfg.mem_mb, cfg.kernel);
-
-	/*L:160 Lay out the Guest's memory, load its kernel, and run it. */
+	/*L:160
+	 * Lay out the Guest's memory and load its kernel and initrd before
+	 * we go near the Host: every mistake in the input files is found
+	 * here, with the Host untouched.  Then open /dev/lguest and run.
+	 */
 	{
-		struct guest g = { .lguest_fd = lguest_fd, .verbose = cfg.verbose };
+		struct guest g = { .verbose = cfg.verbose };
 
 		map_guest_memory(&g, cfg.mem_mb);
-		load_elf_kernel(&g, cfg.kernel);
+		load_kernel(&g, cfg.kernel);
+		plan_guest_memory(&g, cfg.initrd);
+		if (cfg.initrd)
+			load_initrd(&g, cfg.initrd);
 		setup_boot_params(&g, cfg.cmdline);
 		setup_pagetables(&g);
+		setup_devices(&g);
+
+		lguest_fd = open_lguest();
+		if (cfg.verbose)
+			fprintf(stderr, "lguest-launch: %lu MB Guest, kernel %s\n",
+				cfg.mem_mb, cfg.kernel);
+		g.lguest_fd = lguest_fd;
 		return run_guest(&g);
 	}
 }

@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # demo.sh: what a new user sees first.  Boots Debian's own 6.1 kernel as a
-# QEMU Host (software emulation, no KVM needed), inserts lguest.ko and shows
-# /dev/lguest appear, with the console on this terminal.
+# QEMU Host (software emulation, no KVM needed), inserts lguest.ko and boots
+# the lguest Guest kernel (build/guest/bzImage, built here if needed) with a
+# busybox initrd to a shell, with the Guest's console on this terminal.
+# Type commands into the Guest; "poweroff" ends the Guest and the demo.
 set -euo pipefail
 . "$(dirname "$0")/bench/common.sh"
 
@@ -11,6 +13,8 @@ echo "lguest demo: fetching the Debian Host kernel and building lguest.ko..."
 kernel=$("$TOP/tests/bench/fetch-host-kernel.sh" linux-image-amd64)
 module=$("$TOP/tests/bench/build-module.sh" linux-image-amd64)
 make -s -C "$TOP/launcher" >/dev/null
+echo "lguest demo: building the Guest kernel (cached after the first time; ~8 minutes on 2 cores)..."
+(cd "$TOP" && make -s guest-kernel) >/dev/null
 
 out=$BUILD/demo
 rm -rf "$out"
@@ -20,6 +24,9 @@ for applet in $(/bin/busybox --list); do
 	[ -e "$out/root/bin/$applet" ] || ln -s busybox "$out/root/bin/$applet"
 done
 cp "$module" "$out/root/lguest/lguest.ko"
+cp "$BUILD/guest/bzImage" "$out/root/lguest/bzImage"
+"$TOP/tests/guest-native/make-initrd.sh" "$out/root/lguest/initrd.gz" \
+	"$TOP/tests/linux-guest/init"
 install -m 0755 "$TOP/launcher/lguest-launch" "$out/root/bin/lguest-launch"
 ldd "$TOP/launcher/lguest-launch" | grep -o '/[^ ]*' | while read -r lib; do
 	install -D "$(readlink -f "$lib")" "$out/root$lib"
@@ -36,15 +43,16 @@ insmod /lguest/lguest.ko
 dmesg | grep 'lguest:' | tail -1
 echo "== After:  $(ls -l /dev/lguest)"
 echo "== $(lguest-launch --version)"
-echo "== lguest-launch 64 /lguest/lguest.ko"
-lguest-launch 64 /lguest/lguest.ko
-echo "== Exit status $?.  Booting Guests arrives with the Switcher; powering off."
+echo "== lguest-launch --initrd=/lguest/initrd.gz 64 /lguest/bzImage"
+echo "== (a 32-bit Linux 6.1 Guest in ring 1; type commands, 'poweroff' to end)"
+lguest-launch --initrd=/lguest/initrd.gz 64 /lguest/bzImage
+echo "== The Launcher exited with status $?.  Powering off the Host."
 poweroff -f
 INIT
 chmod +x "$out/root/init"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
 
-echo "lguest demo: booting the QEMU Host (TCG; about 10 seconds)..."
-timeout --foreground 180 qemu-system-x86_64 -accel tcg -cpu max -m 512 \
+echo "lguest demo: booting the QEMU Host (TCG; about 10 seconds, then about 20 for the Guest)..."
+timeout --foreground 1800 qemu-system-x86_64 -accel tcg -cpu max -m 512 \
 	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
 	-append "console=ttyS0 quiet panic=-1" -nographic -no-reboot

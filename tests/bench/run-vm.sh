@@ -70,7 +70,8 @@ mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,tests,lguest,payload,etc}
 
 # copy_with_libs FILE DEST: copy an executable and the libraries it needs.
 copy_with_libs() {
-	install -D -m 0755 "$1" "$root/$2"
+	# A payload program is already in place: it only needs its libraries.
+	[ "$1" -ef "$root/$2" ] || install -D -m 0755 "$1" "$root/$2"
 	ldd "$1" 2>/dev/null | grep -o '/[^ ]*' | while read -r lib; do
 		[ -e "$root$lib" ] || install -D -m 0755 "$(readlink -f "$lib")" "$root$lib"
 	done

@@ -1,15 +1,17 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# make-initrd.sh OUT.cpio.gz: a gzip'd initramfs with an i386 busybox whose
-# /init runs the commands in tests/guest-native/init (the native-boot test's
-# script).  busybox-static:i386 is fetched with "apt-get download" and
+# make-initrd.sh OUT.cpio.gz [INIT]: a gzip'd initramfs with an i386 busybox
+# whose /init is INIT (default: tests/guest-native/init, the native-boot
+# test's script; tests/linux-guest/init runs a shell on the console).
+# busybox-static:i386 is fetched with "apt-get download" and
 # unpacked into the cache: installing it would replace the amd64
 # busybox-static the Host bench needs (the two cannot be co-installed).
 # Needs the i386 architecture (dpkg --add-architecture i386; apt-get update).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$1
+init=${2:-$here/init}
 cache=${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}/busybox-i386
 ver=$(apt-cache policy busybox-static:i386 2>/dev/null | sed -n 's/^ *Candidate: //p')
 [ -n "$ver" ] && [ "$ver" != "(none)" ] || {
@@ -35,6 +37,6 @@ root=$(mktemp -d)
 trap 'rm -rf "$root"' EXIT
 mkdir -p "$root"/bin "$root"/proc "$root"/sys "$root"/dev "$root"/tmp
 cp "$bb" "$root/bin/busybox"
-cp "$here/init" "$root/init"
+cp "$init" "$root/init"
 chmod 755 "$root/init"
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -9) >"$out"

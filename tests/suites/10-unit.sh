@@ -25,7 +25,6 @@ cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
 	-o "$out/test-args" "$TOP/tests/unit/test_args.c" "$TOP/launcher/args.c" -lbsd ||
 	{ echo "FAIL test-args-builds: compiler error"; exit 1; }
 "$out/test-args"
-"$TOP/tests/unit/cli.sh" "$TOP/launcher/lguest-launch"
 
 # The ABI's layout must be the same for the 64-bit Host and Launcher and the
 # 32-bit Guest: the header's static asserts fail to compile otherwise.
@@ -58,8 +57,10 @@ fi
 fx=$out/kimage
 mkdir -p "$fx"
 printf '.text\n.globl _start\n_start: hlt\n' >"$fx/plain.S"
-if cc -m32 -nostdlib -static -Wl,--build-id=none -o "$fx/note.elf" "$TOP/tests/unit/lguest_note.S" &&
-	cc -m32 -nostdlib -static -Wl,--build-id=none -o "$fx/plain.elf" "$fx/plain.S" &&
+# Linked at 1 MiB, where a small kernel would load.
+ld_at="-Wl,-Ttext-segment=0x100000"
+if cc -m32 -nostdlib -static -Wl,--build-id=none $ld_at -o "$fx/note.elf" "$TOP/tests/unit/lguest_note.S" &&
+	cc -m32 -nostdlib -static -Wl,--build-id=none $ld_at -o "$fx/plain.elf" "$fx/plain.S" &&
 	cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
 		-o "$out/test-kernel-image" "$TOP/tests/unit/test_kernel_image.c" \
 		"$TOP/launcher/kernel_image.c" -lelf -lz; then
@@ -68,6 +69,17 @@ if cc -m32 -nostdlib -static -Wl,--build-id=none -o "$fx/note.elf" "$TOP/tests/u
 	host=$(ls "${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}"/host-kernels/6.1*/vmlinuz 2>/dev/null | head -1)
 	[ ${#real[@]} -gt 0 ] && [ -n "$host" ] && real+=("$host")
 	"$out/test-kernel-image" "$fx/note.elf" "$fx/plain.elf" "${real[@]}"
+	# The Launcher's command line and input files, as a user meets them.
+	"$TOP/tests/unit/cli.sh" "$TOP/launcher/lguest-launch" "$fx/note.elf" \
+		"$fx/plain.elf" "${real[@]}"
 else
 	echo "FAIL test-kernel-image-builds: compiler error"
+fi
+
+# The Guest's memory plan and boot_params (launcher/boot.c).
+if cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
+	-o "$out/test-boot" "$TOP/tests/unit/test_boot.c" "$TOP/launcher/boot.c"; then
+	"$out/test-boot"
+else
+	echo "FAIL test-boot-builds: compiler error"
 fi

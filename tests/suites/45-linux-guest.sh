@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 3600
+#
+# 45-linux-guest: the Linux Guest (build/guest/bzImage, from guest-patches/)
+# boots under lguest in a QEMU Host to a busybox shell, which the test
+# drives through lguest-launch's standard input (tests/vm/linux-guest.sh).
+# The full test (commands, CPUID filter, clock, 1000 processes, OOM,
+# poweroff, panic, 2 and 4 Guests at once) runs on one configuration; the
+# rest of the CPU/SMP matrix gets a smoke test (boot, a command, poweroff).
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+bench=$TOP/tests/bench/run-vm.sh
+out=$BUILD/linux-guest
+mkdir -p "$BUILD/logs" "$out/full" "$out/smoke"
+
+if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/linux-guest-kernel.log" 2>&1; then
+	echo "FAIL linux-guest-kernel: see build/logs/linux-guest-kernel.log"
+	exit 0
+fi
+if ! "$TOP/tests/guest-native/make-initrd.sh" "$out/initrd.gz" \
+	"$TOP/tests/linux-guest/init" >"$BUILD/logs/linux-guest-initrd.log" 2>&1; then
+	echo "FAIL linux-guest-initrd: $(tail -1 "$BUILD/logs/linux-guest-initrd.log")"
+	exit 0
+fi
+for mode in full smoke; do
+	cp "$BUILD/guest/bzImage" "$out/initrd.gz" "$out/$mode/"
+	echo $mode >"$out/$mode/mode"
+done
+if ! cc -O2 -Wall -Wextra -Werror -o "$out/full/ptyrun" "$TOP/tests/linux-guest/ptyrun.c"; then
+	echo "FAIL linux-guest-ptyrun: compiler error"
+	exit 0
+fi
+echo "PASS linux-guest-payload"
+
+# The Launcher checks the real kernel before it needs a Host.
+make -s -C "$TOP/launcher" >/dev/null
+err=$("$TOP/launcher/lguest-launch" 16 "$BUILD/guest/bzImage" 2>&1 >/dev/null)
+rc=$?
+if [ $rc = 2 ] && grep -q 'does not fit in 16 MB of memory: give the Guest more' <<<"$err"; then
+	echo "PASS linux-guest-needs-memory"
+else
+	echo "FAIL linux-guest-needs-memory: exit $rc: $err"
+fi
+
+# run CPU SMP TIMEOUT MODE: one Host; its METRIC lines (figures, never
+# asserted) are passed on with the configuration in their name.
+run() {
+	local tag="6.1/$1/smp$2" res
+	res=$($bench --host 6.1 --cpu "$1" --smp "$2" --timeout "$3" \
+		--payload "$out/$4" linux-guest)
+	echo "$res"
+	# Every configuration must get as far as powering its Guest off.
+	grep -q "^[A-Z]* \[$tag\] linux-poweroff-exit-0" <<<"$res" ||
+		echo "FAIL [$tag] linux-guest-ran: the bench gave no poweroff result"
+	tr -d '\r' <"$BUILD/vm/6.1_$1_smp$2/linux-guest/console.log" 2>/dev/null |
+		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[6.1\/$1\/smp$2] /p"
+}
+run max 2 2000 full
+for cfg in max:1 Skylake-Client-v4:1 Skylake-Client-v4:2 EPYC:1 EPYC:2; do
+	run "${cfg%:*}" "${cfg#*:}" 600 smoke
+done
+exit 0

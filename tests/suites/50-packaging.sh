@@ -273,6 +273,9 @@ purge_all() {
 		dkms remove -m lguest -v "$v" --all >>"$LOGS/purge-old.log" 2>&1 || true
 	done
 	rm -rf /var/lib/dkms/lguest
+	# A run killed half-way can leave modules DKMS no longer knows about.
+	find /lib/modules -path '*/updates/*' -name 'lguest.ko*' -print -delete \
+		>>"$LOGS/purge-old.log" 2>&1 || true
 	for d in /usr/src/lguest-* /usr/share/licenses/lguest-dkms-*; do
 		[ -e "$d" ] || continue
 		echo "removing stray $d" >>"$LOGS/purge-old.log"

@@ -7,24 +7,9 @@
 #include <stdio.h>
 #include <string.h>
 #include "args.h"
+#define UNIT_PREFIX "args"
+#include "unit_test.h"
 
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS args-%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL args-%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 /* Run the parser on a NULL-terminated list of arguments. */
 static int parse(struct launch_config *cfg, char *err, ...)

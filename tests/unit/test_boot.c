@@ -10,24 +10,9 @@
 #include <string.h>
 #include <lguest_abi.h>
 #include "boot.h"
+#define UNIT_PREFIX "boot"
+#include "unit_test.h"
 
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS boot-%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL boot-%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static unsigned long get(const unsigned char *p, unsigned int bytes)
 {

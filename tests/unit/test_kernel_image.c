@@ -16,24 +16,9 @@
 #include <libelf.h>
 #include <lguest_abi.h>
 #include "kernel_image.h"
+#define UNIT_PREFIX "kimage"
+#include "unit_test.h"
 
-static int failures;
-
-static void result(int ok, const char *name, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ok) {
-		printf("PASS kimage-%s\n", name);
-		return;
-	}
-	failures++;
-	printf("FAIL kimage-%s: ", name);
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-}
 
 static unsigned char *slurp(const char *path, size_t *len)
 {

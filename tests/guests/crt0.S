@@ -4,16 +4,7 @@
  * _start in ring 1 with flat segments and its own page tables; we set up a
  * stack and call guest_main(), then power off.
  */
-/* The lguest ELF note: the Launcher only runs kernels that carry it. */
-	.section .note.lguest, "a", @note
-	.balign 4
-	.long 2f - 1f		/* name size */
-	.long 4f - 3f		/* descriptor size */
-	.long 1			/* LGUEST_ELFNOTE_ABI */
-1:	.asciz "lguest"
-2:	.balign 4
-3:	.long 1			/* LGUEST_ABI_VERSION */
-4:	.balign 4
+#include "lguest_note.S"
 
 	.section .text.entry, "ax"
 	.globl _start

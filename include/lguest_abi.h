@@ -149,6 +149,10 @@ struct lguest_dma {
  * A block device's page: the Launcher writes the capacity, the Guest writes
  * the request (type, sector, length) and SEND_DMAs the page's key, and the
  * Launcher writes the result before replying into the Guest's bound buffer.
+ * A write carries its data in the DMA it sends; a read sends an empty DMA
+ * and gets its data in the reply.  A flush (no data) asks that every write
+ * already completed be on stable storage before the reply.  A device whose
+ * descriptor has LGUEST_BLOCK_F_READONLY fails every write and flush.
  */
 struct lguest_block_page {
 	__u32 type;		/* 0 is a read, 1 is a write */
@@ -160,6 +164,7 @@ struct lguest_block_page {
 
 #define LGUEST_BLOCK_READ	0
 #define LGUEST_BLOCK_WRITE	1
+#define LGUEST_BLOCK_FLUSH	2
 #define LGUEST_BLOCK_PENDING	0
 #define LGUEST_BLOCK_DONE	1
 #define LGUEST_BLOCK_ERROR	2
@@ -167,11 +172,17 @@ struct lguest_block_page {
 /*D:520
  * A network device's page is an array of these: each Guest on the network
  * publishes its MAC address in its own slot.  A set multicast bit in a slot
- * means that Guest wants every frame (promiscuous mode).
+ * means that Guest wants every frame (promiscuous mode).  The Launcher tells
+ * the Guest which slot is its own in the low bits of the descriptor's
+ * features (LGUEST_NET_F_SLOT_MASK), and each slot's receive key is the
+ * page's Guest-physical address plus four times the slot number.
  */
 struct lguest_net {
 	__u8 mac[6];
 };
+
+/* How many slots one 4096-byte network page holds. */
+#define LGUEST_NET_SLOTS	682
 
 /*D:010
  * Devices are described by an array of LGUEST_MAX_DEVICES of these, which
@@ -185,6 +196,8 @@ struct lguest_device_desc {
 #define LGUEST_DEVICE_T_NET		2
 #define LGUEST_DEVICE_T_BLOCK		3
 	__u16 features;
+#define LGUEST_NET_F_SLOT_MASK		0x03FF	/* Net: our slot in the page */
+#define LGUEST_BLOCK_F_READONLY		0x0001	/* Block: writes will fail */
 #define LGUEST_NET_F_NOCSUM		0x4000	/* No checksums needed */
 #define LGUEST_DEVICE_F_RANDOMNESS	0x8000	/* IRQ timing is random */
 	__u16 status;
@@ -272,5 +285,10 @@ LGUEST_ABI_ASSERT(sizeof(struct lguest_block_page) == 20,
 LGUEST_ABI_ASSERT(sizeof(struct lguest_device_desc) == 12,
 		  "lguest_device_desc size");
 LGUEST_ABI_ASSERT(sizeof(struct lguest_pending) == 8, "lguest_pending size");
+LGUEST_ABI_ASSERT(LGUEST_NET_SLOTS * sizeof(struct lguest_net) <= 4096 &&
+		  (LGUEST_NET_SLOTS + 1) * sizeof(struct lguest_net) > 4096,
+		  "LGUEST_NET_SLOTS fills one page");
+LGUEST_ABI_ASSERT(LGUEST_NET_SLOTS <= LGUEST_NET_F_SLOT_MASK,
+		  "every slot fits in the features field");
 
 #endif /* _LGUEST_ABI_H */

@@ -10,6 +10,7 @@
 #	vmlinuz		the kernel to boot
 #	kdir		a path to give the module build as KDIR
 #	version		"KERNELRELEASE PACKAGE-VERSION"
+#	modules		the image's /lib/modules/KERNELRELEASE
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -59,6 +60,22 @@ fill() {
 	rm -rf "$dir/debs"
 	touch "$dir/done"
 }
+# The image's modules, for run-vm.sh --kmod (virtio disks, tun, bridge ...):
+# unpacked on first need, so caches made before this existed still count.
+fill_modules() {
+	[ -e "$dir/modules-done" ] && return 0
+	note "unpacking the modules of $krel into $dir"
+	rm -rf "$dir/debs" "$dir/root/lib/modules"
+	mkdir -p "$dir/debs"
+	apt_download "$dir/debs" "$image"
+	dpkg-deb --fsys-tarfile "$dir"/debs/linux-image-*.deb |
+		tar -x -C "$dir/root" ./lib/modules
+	depmod -b "$dir/root" "$krel"
+	ln -sfn "$dir/root/lib/modules/$krel" "$dir/modules"
+	rm -rf "$dir/debs"
+	touch "$dir/modules-done"
+}
 cache_lock "host-kernel-$krel"
 fill
+fill_modules
 echo "$dir"

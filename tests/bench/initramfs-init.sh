@@ -15,6 +15,11 @@ hostname lguest-host
 # drowned by informational ones; the full log is dumped at the end.
 echo 4 >/proc/sys/kernel/printk
 
+# Host kernel modules the tests asked for (run-vm.sh --kmod), in order.
+for ko in $(cat /lguest/kmods 2>/dev/null); do
+	insmod "/lguest/kmod/$ko" || echo "=== KMOD FAILED $ko"
+done
+
 per_test=$(cat /tests/timeout)
 echo "=== LGUEST-BENCH START $(uname -r) cpus=$(grep -c ^processor /proc/cpuinfo)"
 for t in $(cat /tests/list); do

@@ -22,6 +22,10 @@ else
 	result FAIL "vm-boot: the Host never reached the test runner (QEMU status $qemu_rc, see $log)"
 fi
 
+while read -r _ _ _ ko; do
+	result FAIL "vm-kmod-$ko: the Host kernel's module $ko did not insert"
+done < <(grep '^=== KMOD FAILED ' <<<"$clean")
+
 if [ "$qemu_rc" -eq 124 ] || [ "$qemu_rc" -eq 137 ]; then
 	result FAIL "vm-finished: QEMU still running after ${timeout}s, killed (see $log)"
 elif grep -q '^=== LGUEST-BENCH DONE' <<<"$clean"; then

@@ -16,6 +16,8 @@ per_test=
 module=
 append=
 payloads=()
+kmods=()
+drives=()
 tests=()
 
 usage() {
@@ -34,6 +36,8 @@ while [ $# -gt 0 ]; do
 	--module) module=$2; shift 2 ;;
 	--payload) payloads+=("$2"); shift 2 ;;
 	--append) append=$2; shift 2 ;;
+	--kmod) kmods+=("$2"); shift 2 ;;
+	--drive) drives+=(-drive "$2"); shift 2 ;;
 	-h|--help) usage ;;
 	-*) die "unknown option $1" ;;
 	*) tests+=("$1"); shift ;;
@@ -88,6 +92,23 @@ copy_with_libs "$TOP/launcher/lguest-launch" /bin/lguest-launch
 mkdir -p "$BUILD/bench-tools"
 cc -O2 -Wall -I"$TOP/include" -o "$BUILD/bench-tools/lgreq" "$TOP/tests/bench/lgreq.c"
 copy_with_libs "$BUILD/bench-tools/lgreq" /bin/lgreq
+# Modules of the Host kernel itself (--kmod), with what they depend on, in
+# load order; the init inserts them before the tests run.
+krel=$(cut -d' ' -f1 "$kernel/version")
+: >"$root/lguest/kmods"
+for m in "${kmods[@]}"; do
+	modprobe -S "$krel" -d "$kernel/root" --show-depends "$m" ||
+		die "no module $m in the Host kernel $krel"
+done | awk '$1 == "insmod" { print $2 }' | while read -r ko; do
+	name=$(basename "${ko%.xz}")
+	[ -e "$root/lguest/kmod/$name" ] && continue
+	mkdir -p "$root/lguest/kmod"
+	case $ko in
+	*.xz) xz -dc "$ko" >"$root/lguest/kmod/$name" ;;
+	*) cp "$ko" "$root/lguest/kmod/$name" ;;
+	esac
+	echo "$name" >>"$root/lguest/kmods"
+done
 for t in "${tests[@]}"; do
 	cp "$TOP/tests/vm/$t.sh" "$root/tests/$t.sh"
 done
@@ -114,6 +135,7 @@ timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg \
 	-cpu "$cpu" -smp "$smp" -m "$mem" \
 	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 $append" \
+	${drives[@]+"${drives[@]}"} \
 	-display none -monitor none -serial "file:$log" \
 	-no-reboot </dev/null >"$out/qemu.out" 2>&1
 qemu_rc=$?

@@ -103,3 +103,18 @@ bench --timeout 120 selftest-panic
 expect real-panic-caught '^  FAIL \[6.1/max/smp1\] vm-log-clean: (Kernel panic|sysrq|BUG|Oops)'
 bench --timeout 120 selftest-silent
 expect real-silent-caught '^  FAIL \[6.1/max/smp1\] selftest-silent: exited with status 3'
+
+# --kmod and --drive: the Host kernel's own modules go in, and a disk given
+# to QEMU is there (the device tests stand on both).  A module that does
+# not exist is refused before QEMU starts.
+printf LGDISK >"$out/kmod-disk.img"
+truncate -s 1M "$out/kmod-disk.img"
+bench --timeout 120 --kmod virtio_pci --kmod virtio_blk --kmod tun --kmod bridge \
+	--drive "file=$out/kmod-disk.img,if=virtio,format=raw,snapshot=on" selftest-kmod
+expect kmod-drive '^  PASS \[6.1/max/smp1\] selftest-kmod-drive$'
+expect kmod-net '^  PASS \[6.1/max/smp1\] selftest-kmod-net$'
+if "$TOP/tests/bench/run-vm.sh" --timeout 60 --kmod no_such_module selftest-silent >/dev/null 2>&1; then
+	echo "FAIL kmod-unknown-refused: run-vm.sh accepted --kmod no_such_module"
+else
+	echo "PASS kmod-unknown-refused"
+fi

@@ -29,12 +29,18 @@ const char launch_usage[] =
 "  -t, --tunnet=IPADDR       a network device on a new tap device, which\n"
 "                            the Host sees with address IPADDR\n"
 "      --tunnet=bridge:NAME  a network device on a tap added to bridge NAME\n"
+"  -s, --sharenet=FILE       a network device shared with every Guest\n"
+"                            given the same FILE (created if missing)\n"
 "  -b, --block=FILE          a block device backed by FILE (repeatable)\n"
+"      --block=ro:FILE       the same, read-only: the Guest's writes fail\n"
 "  -i, --initrd=FILE         load FILE as the Guest's initial ramdisk\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
 "MEM-IN-MB is the Guest's memory in megabytes (16 to 2048).\n"
+"At most 4 devices (--block, --tunnet, --sharenet together); the Guest\n"
+"sees them in command-line order: the first disk is /dev/lgba, the first\n"
+"network device eth0.\n"
 "Exit status: 0 when the Guest powers off, 1 when it crashes or cannot\n"
 "run, 2 for a bad command line or unusable input file.\n";
 
@@ -91,6 +97,24 @@ static int check_tunnet(const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/*L:125
+ * Devices are kept in the order the user gave them, which is the order the
+ * Guest finds them on its bus.  The bus has room for five, and the console
+ * is always the first.
+ */
+static int add_device(struct launch_config *cfg, enum launch_device_kind kind,
+		      const char *arg, char *err, size_t errlen)
+{
+	if (cfg->ndevices == LAUNCH_MAX_DEVICES)
+		return error_text(err, errlen,
+				  "at most %u devices (--block, --tunnet and --sharenet together)",
+				  LAUNCH_MAX_DEVICES);
+	cfg->devices[cfg->ndevices].kind = kind;
+	cfg->devices[cfg->ndevices].arg = arg;
+	cfg->ndevices++;
+	return 0;
+}
+
 /*L:130
  * Everything after the kernel image is the Guest kernel's command line,
  * joined with single spaces.  It must fit in the kernel's own limit.
@@ -117,6 +141,7 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 	static const struct option opts[] = {
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "tunnet", required_argument, NULL, 't' },
+		{ "sharenet", required_argument, NULL, 's' },
 		{ "block", required_argument, NULL, 'b' },
 		{ "initrd", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
@@ -132,26 +157,29 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 	opterr = 0;
 
 	/* "+": stop at the first non-option, the memory size. */
-	while ((c = getopt_long(argc, argv, "+:vt:b:i:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:vt:s:b:i:hV", opts, NULL)) != -1) {
 		switch (c) {
 		case 'v':
 			cfg->verbose = true;
 			break;
 		case 't':
-			if (cfg->ntunnets == LAUNCH_MAX_NETS)
-				return error_text(err, errlen,
-						  "at most %u --tunnet options",
-						  LAUNCH_MAX_NETS);
-			if (check_tunnet(optarg, err, errlen))
+			if (add_device(cfg, LAUNCH_TUNNET, optarg, err, errlen) ||
+			    check_tunnet(optarg, err, errlen))
 				return -1;
 			cfg->tunnets[cfg->ntunnets++] = optarg;
 			break;
-		case 'b':
-			if (cfg->nblocks == LAUNCH_MAX_BLOCKS)
-				return error_text(err, errlen,
-						  "at most %u --block options",
-						  LAUNCH_MAX_BLOCKS);
+		case 's':
+			if (add_device(cfg, LAUNCH_SHARENET, optarg, err, errlen))
+				return -1;
 			if (!optarg[0])
+				return error_text(err, errlen,
+						  "--sharenet needs a file name");
+			cfg->sharenets[cfg->nsharenets++] = optarg;
+			break;
+		case 'b':
+			if (add_device(cfg, LAUNCH_BLOCK, optarg, err, errlen))
+				return -1;
+			if (!optarg[0] || !strcmp(optarg, "ro:"))
 				return error_text(err, errlen,
 						  "--block needs a file name");
 			cfg->blocks[cfg->nblocks++] = optarg;

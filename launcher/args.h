@@ -15,9 +15,25 @@
 #define LAUNCH_MIN_MEM_MB	16
 #define LAUNCH_MAX_MEM_MB	2048
 
-/* How many of each device the command line may ask for. */
-#define LAUNCH_MAX_BLOCKS	8
-#define LAUNCH_MAX_NETS		8
+/*
+ * How many devices the command line may ask for: the Guest's lguest bus has
+ * LGUEST_MAX_DEVICES (5) descriptors, and the console always takes one.
+ */
+#define LAUNCH_MAX_DEVICES	4
+#define LAUNCH_MAX_BLOCKS	LAUNCH_MAX_DEVICES
+#define LAUNCH_MAX_NETS		LAUNCH_MAX_DEVICES
+
+/* The devices on the command line, in the order given. */
+enum launch_device_kind {
+	LAUNCH_BLOCK,		/* --block=[ro:]FILE */
+	LAUNCH_TUNNET,		/* --tunnet=IPADDR or --tunnet=bridge:NAME */
+	LAUNCH_SHARENET,	/* --sharenet=FILE */
+};
+
+struct launch_device {
+	enum launch_device_kind kind;
+	const char *arg;	/* as given */
+};
 
 /* The kernel command line Linux accepts on x86 (COMMAND_LINE_SIZE). */
 #define LAUNCH_CMDLINE_MAX	2048
@@ -39,6 +55,11 @@ struct launch_config {
 	/* --tunnet=IPADDR or --tunnet=bridge:NAME, as given. */
 	const char *tunnets[LAUNCH_MAX_NETS];
 	unsigned int ntunnets;
+	const char *sharenets[LAUNCH_MAX_NETS];
+	unsigned int nsharenets;
+	/* All of the above, in command-line order: the Guest sees them so. */
+	struct launch_device devices[LAUNCH_MAX_DEVICES];
+	unsigned int ndevices;
 	char cmdline[LAUNCH_CMDLINE_MAX];
 };
 

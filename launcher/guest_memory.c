@@ -4,9 +4,10 @@
  *
  * To the Host, the Guest's "physical" memory is simply part of the
  * Launcher's address space: one anonymous mapping, whose first byte is
- * Guest-physical address 0.  Above the ordinary memory is one more page,
- * where the device descriptors live; the Guest may use it, but it is
- * not RAM.  boot.c decides where everything goes; this file puts it there.
+ * Guest-physical address 0.  Above the ordinary memory are the page of
+ * device descriptors and the devices' own pages (devices.c); the Guest
+ * may use them, but they are not RAM.  boot.c decides where everything
+ * goes; this file puts it there.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include "launch.h"
+#include "devices.h"
 #include <lguest_abi.h>
 
 bool guest_range_ok(const struct guest *g, unsigned long gpa,
@@ -42,7 +44,8 @@ void map_guest_memory(struct guest *g, unsigned long mem_mb)
 	g->mem_size = mem_mb << 20;
 	g->layout.mem_size = g->mem_size;
 	g->pfn_limit = g->mem_size / GUEST_PAGE_SIZE + 1;
-	bytes = g->pfn_limit * GUEST_PAGE_SIZE;
+	/* Room for the devices' pages too; new_device() raises pfn_limit. */
+	bytes = (g->pfn_limit + DEVICE_PAGES_MAX) * GUEST_PAGE_SIZE;
 	g->mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (g->mem == MAP_FAILED)
@@ -139,18 +142,4 @@ void setup_pagetables(struct guest *g)
 		if (first + i < 1024)
 			pgdir[first + i] = pde;
 	}
-}
-
-/*L:250
- * The device descriptor page sits just past the end of RAM, where the
- * Guest's lguest bus looks for it (at max_pfn).  For now it describes one
- * device, the console; its interrupt is its index plus one.
- */
-void setup_devices(struct guest *g)
-{
-	struct lguest_device_desc *d;
-
-	d = guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE);
-	memset(d, 0, GUEST_PAGE_SIZE);
-	d[0].type = LGUEST_DEVICE_T_CONSOLE;
 }

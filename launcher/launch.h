@@ -23,6 +23,7 @@ struct guest {
 	unsigned char *mem;		/* Launcher address of Guest-physical 0 */
 	unsigned long mem_size;		/* bytes of ordinary memory */
 	unsigned long pfn_limit;	/* pages the Guest may use, devices too */
+	unsigned long device_pages;	/* pages devices took above the descriptors */
 	unsigned long entry;		/* Guest-virtual entry point */
 	unsigned long page_offset;	/* where the kernel maps memory */
 	unsigned long pgdir;		/* Guest-physical initial page directory */
@@ -43,7 +44,7 @@ void plan_guest_memory(struct guest *g, const char *initrd);
 void load_initrd(struct guest *g, const char *path);
 void setup_boot_params(struct guest *g, const char *cmdline);
 void setup_pagetables(struct guest *g);
-void setup_devices(struct guest *g);
+void setup_devices(struct guest *g, const struct launch_config *cfg);
 void load_kernel(struct guest *g, const char *path);
 int run_guest(struct guest *g);
 

@@ -86,7 +86,6 @@ int main(int argc, char *argv[])
 {
 	struct launch_config cfg;
 	char err[256];
-	unsigned int i;
 	int lguest_fd;
 
 	if (parse_args(argc, argv, &cfg, err, sizeof(err)))
@@ -107,13 +106,12 @@ int main(int argc, char *argv[])
 	check_input_file("kernel image", cfg.kernel);
 	if (cfg.initrd)
 		check_input_file("initrd", cfg.initrd);
-	for (i = 0; i < cfg.nblocks; i++)
-		check_input_file("block device file", cfg.blocks[i]);
 
 	/*L:160
-	 * Lay out the Guest's memory and load its kernel and initrd before
-	 * we go near the Host: every mistake in the input files is found
-	 * here, with the Host untouched.  Then open /dev/lguest and run.
+	 * Lay out the Guest's memory, load its kernel and initrd and set up
+	 * its devices before we go near the Host: every mistake in the input
+	 * files (a missing disk, a tap we may not create) is found here,
+	 * with the Host untouched.  Then open /dev/lguest and run.
 	 */
 	{
 		struct guest g = { .verbose = cfg.verbose };
@@ -125,7 +123,7 @@ int main(int argc, char *argv[])
 			load_initrd(&g, cfg.initrd);
 		setup_boot_params(&g, cfg.cmdline);
 		setup_pagetables(&g);
-		setup_devices(&g);
+		setup_devices(&g, &cfg);
 
 		lguest_fd = open_lguest();
 		if (cfg.verbose)

@@ -68,6 +68,7 @@ int main(void)
 	rc = parse(&cfg, err, "--version", "junk", NULL);
 	result(rc == 0 && cfg.version, "version", "rc %d", rc);
 	result(strstr(launch_usage, "--block") && strstr(launch_usage, "--tunnet") &&
+	       strstr(launch_usage, "--sharenet") && strstr(launch_usage, "ro:FILE") &&
 	       strstr(launch_usage, "--initrd") && strstr(launch_usage, "MEM-IN-MB"),
 	       "usage-lists-options", "usage text incomplete");
 
@@ -113,8 +114,28 @@ int main(void)
 	rc = parse(&cfg, err, "--tunnet=bridge:abcdefghijklmnop", "64", "k", NULL);
 	expect_error("tunnet-long-bridge", "bridge name", rc, err);
 	rc = parse(&cfg, err, "-b", "1", "-b", "2", "-b", "3", "-b", "4", "-b", "5",
-		   "-b", "6", "-b", "7", "-b", "8", "-b", "9", "64", "k", NULL);
-	expect_error("too-many-blocks", "at most 8", rc, err);
+		   "64", "k", NULL);
+	expect_error("too-many-blocks", "at most 4 devices", rc, err);
+	rc = parse(&cfg, err, "-b", "1", "-t", "10.0.0.1", "-s", "net", "-b", "2",
+		   "--sharenet=net2", "64", "k", NULL);
+	expect_error("too-many-devices", "at most 4 devices", rc, err);
+	rc = parse(&cfg, err, "--block=ro:", "64", "k", NULL);
+	expect_error("block-ro-empty", "--block needs a file name", rc, err);
+	rc = parse(&cfg, err, "--sharenet=", "64", "k", NULL);
+	expect_error("sharenet-empty", "--sharenet needs a file name", rc, err);
+	/* The Guest sees devices in command-line order, whatever their kind. */
+	rc = parse(&cfg, err, "--sharenet=lan", "-b", "ro:root.img", "-t",
+		   "bridge:br0", "--block=scratch.img", "64", "k", NULL);
+	result(rc == 0 && cfg.ndevices == 4 &&
+	       cfg.devices[0].kind == LAUNCH_SHARENET &&
+	       !strcmp(cfg.devices[0].arg, "lan") &&
+	       cfg.devices[1].kind == LAUNCH_BLOCK &&
+	       !strcmp(cfg.devices[1].arg, "ro:root.img") &&
+	       cfg.devices[2].kind == LAUNCH_TUNNET &&
+	       cfg.devices[3].kind == LAUNCH_BLOCK && cfg.nblocks == 2 &&
+	       cfg.nsharenets == 1 && cfg.ntunnets == 1,
+	       "device-order", "rc %d err '%s' ndevices %u", rc, err,
+	       cfg.ndevices);
 	{
 		static char longarg[3000];
 

@@ -144,17 +144,43 @@ static void handle_output(struct guest *g, const struct lguest_pending *p)
 	dma->used_len = 0;
 }
 
+/*L:430
+ * The Guest's FPU and SSE registers are ours: the Host runs the Guest on
+ * this thread's user FPU state.  But between two runs our own code uses
+ * them too (the compiler copies structures through SSE registers, the C
+ * library's memcpy() does the same), which would change them under a
+ * Guest program that was in the middle of using them.  So we save them
+ * the moment the Guest stops and load them back just before it runs
+ * again.  The Guest sees no more than x87 and SSE (its CPUID says so),
+ * which is exactly what FXSAVE keeps.
+ */
+static struct {
+	uint8_t area[512];
+} __attribute__((aligned(16))) guest_fpu;
+
+static ssize_t run_once(struct guest *g, void *buf, size_t len)
+{
+	ssize_t r;
+
+	asm volatile("fxrstor64 %0" : : "m"(guest_fpu));
+	r = read(g->lguest_fd, buf, len);
+	asm volatile("fxsave64 %0" : "=m"(guest_fpu));
+	return r;
+}
+
 int run_guest(struct guest *g)
 {
 	char reason[LGUEST_REASON_MAX];
 	pthread_t waker_thread;
 
 	tell_host(g);
+	/* The Guest starts with the state we have now: nothing pending. */
+	asm volatile("fxsave64 %0" : "=m"(guest_fpu));
 	if (pthread_create(&waker_thread, NULL, waker, g))
 		launch_die(EXIT_GUEST_FAILED, "cannot start the waker thread");
 	for (;;) {
 		struct lguest_pending p;
-		ssize_t r = read(g->lguest_fd, &p, sizeof(p));
+		ssize_t r = run_once(g, &p, sizeof(p));
 
 		if (r == sizeof(p)) {
 			handle_output(g, &p);

@@ -83,3 +83,13 @@ if cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
 else
 	echo "FAIL test-boot-builds: compiler error"
 fi
+
+# The block device (launcher/block.c): its argument, disk sizes, request
+# checks, and its request handler on a real file with a pretend Guest.
+if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
+	-I"$TOP/include" -I"$TOP/tests/unit" -o "$out/test-block" \
+	"$TOP/tests/unit/test_block.c"; then
+	"$out/test-block"
+else
+	echo "FAIL test-block-builds: compiler error"
+fi

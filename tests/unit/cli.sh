@@ -17,7 +17,7 @@ host_bz=${5:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo kernel >"$tmp/kernel"
-echo disk >"$tmp/disk.img"
+truncate -s 1M "$tmp/disk.img"
 mkdir "$tmp/dir"
 touch "$tmp/unreadable" && chmod 000 "$tmp/unreadable"
 
@@ -53,12 +53,97 @@ case_ mem-zero 2 "outside 16 to 2048 MB" 0 "$tmp/kernel"
 case_ missing-kernel 2 "cannot open kernel image '.*/nonexistent': No such file" 64 "$tmp/nonexistent"
 case_ kernel-is-dir 2 "is a directory" 64 "$tmp/dir"
 case_ missing-initrd 2 "cannot open initrd" --initrd="$tmp/none" 64 "$tmp/kernel"
-case_ missing-disk 2 "cannot open block device file" --block "$tmp/none.img" 64 "$tmp/kernel"
 if [ "$(id -u)" -ne 0 ]; then
 	case_ unreadable-kernel 2 "Permission denied" 64 "$tmp/unreadable"
 fi
 case_ mem-below-minimum 2 "memory size 8 MB is outside 16 to 2048 MB" 8 "$tmp/kernel"
 case_ mem-above-maximum 2 "outside 16 to 2048 MB" 4096 "$tmp/kernel"
+
+# Disk files (--block) are checked, and locked, before the Host is touched.
+# unprivileged ARGS...: the Launcher as a user without root's powers over
+# files (the cases that need it are skipped if that cannot be arranged).
+unprivileged() {
+	if [ "$(id -u)" -ne 0 ]; then
+		"$launch" "$@"
+	else
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$launch" "$@"
+	fi
+}
+block_cases() {
+	local d=$tmp/disks
+	mkdir -p "$d"
+	truncate -s 1M "$d/ok.img"
+	: >"$d/empty.img"
+	head -c 1000 /dev/zero >"$d/partial.img"
+	case_ block-missing 2 "cannot open block device file '.*/none.img': No such file" \
+		--block "$d/none.img" 64 "$note"
+	case_ block-ro-missing 2 "cannot open block device file '.*/none.img': No such file" \
+		--block=ro:"$d/none.img" 64 "$note"
+	case_ block-no-name 2 "^lguest-launch: --block needs a file name" --block=ro: 64 "$note"
+	case_ block-dir 2 "block device file '.*' is a directory" --block "$tmp/dir" 64 "$note"
+	case_ block-ro-dir 2 "block device file '.*' is a directory" --block=ro:"$tmp/dir" 64 "$note"
+	case_ block-empty 2 "block device file '.*/empty.img' is empty" \
+		--block "$d/empty.img" 64 "$note"
+	case_ block-partial-sector 2 "is 1000 bytes, not a whole number of 512-byte sectors" \
+		--block "$d/partial.img" 64 "$note"
+	if truncate -s 3T "$d/huge.img" 2>/dev/null; then
+		case_ block-too-big 2 "'.*/huge.img' is 3298534883328 bytes: a disk may be at most 2199023255040 bytes" \
+			--block "$d/huge.img" 64 "$note"
+	fi
+	rm -f "$d/huge.img"
+	case_ block-given-twice 2 "block device file '.*/ok.img' is given twice" \
+		--block "$d/ok.img" --block=ro:"$d/./ok.img" 64 "$note"
+	case_ block-not-a-disk 2 "is neither a regular file nor a block device" \
+		--block /dev/null 64 "$note"
+
+	# Another Launcher (played by a shell that locks the file, then
+	# becomes "sleep" so that killing it lets go) holds the disk.
+	(exec 9<"$d/ok.img" && flock -x 9 && exec sleep 30) &
+	local holder=$!
+	sleep 0.3
+	case_ block-locked 2 "block device file '.*/ok.img' is in use by another Launcher" \
+		--block "$d/ok.img" 64 "$note"
+	case_ block-locked-ro 2 "block device file '.*/ok.img' is in use by another Launcher" \
+		--block=ro:"$d/ok.img" 64 "$note"
+	kill $holder
+	wait $holder 2>/dev/null
+	# A reader shares with readers, not with a writer.
+	(exec 9<"$d/ok.img" && flock -s 9 && exec sleep 30) &
+	holder=$!
+	sleep 0.3
+	case_ block-shared-locked 2 "block device file '.*/ok.img' is in use by another Launcher" \
+		--block "$d/ok.img" 64 "$note"
+	if [ ! -e /dev/lguest ]; then
+		case_ block-shared-ro 1 "/dev/lguest not found" --block=ro:"$d/ok.img" 64 "$note"
+	fi
+	kill $holder
+	wait $holder 2>/dev/null
+
+	# Permissions, as a user the files are not open to.
+	chmod 755 "$tmp" "$d"
+	chmod 644 "$note"
+	truncate -s 1M "$d/readonly.img" "$d/secret.img"
+	chmod 444 "$d/readonly.img"
+	chmod 000 "$d/secret.img"
+	if [ "$(id -u)" -ne 0 ] || setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+		local out
+		out=$(unprivileged --block "$d/readonly.img" 64 "$note" 2>&1 >/dev/null)
+		if [ $? = 2 ] && grep -q "block device file '.*/readonly.img' is not writable: use --block=ro:" <<<"$out"; then
+			echo "PASS cli-block-not-writable"
+		else
+			echo "FAIL cli-block-not-writable: $out"
+		fi
+		out=$(unprivileged --block=ro:"$d/secret.img" 64 "$note" 2>&1 >/dev/null)
+		if [ $? = 2 ] && grep -q "cannot open block device file '.*/secret.img': Permission denied" <<<"$out"; then
+			echo "PASS cli-block-unreadable"
+		else
+			echo "FAIL cli-block-unreadable: $out"
+		fi
+	else
+		echo "SKIP cli-block-not-writable: cannot run as an unprivileged user"
+		echo "SKIP cli-block-unreadable: cannot run as an unprivileged user"
+	fi
+}
 
 # Kernel images are checked before the Host is touched.
 case_ kernel-not-kernel 2 "not a Linux kernel image" 64 "$tmp/kernel"
@@ -74,6 +159,7 @@ if [ -n "$note" ]; then
 		case_ no-dev-lguest 1 "/dev/lguest not found: is the lguest module loaded" \
 			--block "$tmp/disk.img" 64 "$note"
 	fi
+	block_cases
 fi
 if [ -n "$guest_bz" ]; then
 	head -c $(($(stat -c %s "$guest_bz") / 2)) "$guest_bz" >"$tmp/truncated-bzImage"

@@ -239,28 +239,34 @@ void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
 /*H:740
  * LHREQ_GETDMA: the Launcher wants a free buffer this Guest bound to @key
  * (to deliver console input, say).  Its address is returned, with the
- * interrupt to raise afterwards written into its used_len.
+ * interrupt to raise afterwards written into its used_len.  We search as
+ * transfer() does, from the buffer after the last one filled, so a Guest
+ * sees its buffers filled in ring order whoever fills them (the network
+ * driver relies on that to keep frames in order).
  */
 long lguest_get_dma(struct lguest *lg, u32 key)
 {
 	struct lg_dma_binding *b;
 	long ret = -ENOENT;
-	unsigned int i;
+	unsigned int n, i;
 
 	mutex_lock(&dma_lock);
 	list_for_each_entry(b, &dma_bindings, list) {
 		if (b->lg != lg || b->key != key)
 			continue;
-		for (i = 0; i < b->num; i++) {
-			u32 gpa = b->dmas + i * sizeof(struct lguest_dma);
-			u32 used, irq = b->irq;
+		for (n = 0; n < b->num; n++) {
+			u32 gpa, used, irq = b->irq;
 
+			i = (b->next + n) % b->num;
+			gpa = b->dmas + i * sizeof(struct lguest_dma);
 			if (!lguest_read_mem(lg, &used, gpa, 4))
 				break;
 			if (used)
 				continue;
-			if (lguest_write_mem(lg, gpa, &irq, 4))
+			if (lguest_write_mem(lg, gpa, &irq, 4)) {
 				ret = gpa;
+				b->next = (i + 1) % b->num;
+			}
 			break;
 		}
 		break;

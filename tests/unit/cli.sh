@@ -145,6 +145,123 @@ block_cases() {
 	fi
 }
 
+# Network devices (launcher/net.c): a --sharenet file is created if
+# missing, must otherwise be one page, and gives the Launcher the first
+# slot whose lock is free, clearing stale ones on the way; a --tunnet needs
+# /dev/net/tun and CAP_NET_ADMIN, and a bridge that exists.  The tap
+# devices are made in a network namespace of their own, so the machine
+# running the tests sees none of them.
+net_cases() {
+	local d=$tmp/net out
+	mkdir -p "$d"
+	chmod 755 "$tmp" "$d"
+	chmod 644 "$note"
+	head -c 100 /dev/zero >"$d/short"
+	case_ tunnet-bad-address 2 ": --tunnet=10.0.0.300: expected an IPv4 address or bridge:NAME" \
+		--tunnet=10.0.0.300 64 "$note"
+	case_ tunnet-no-bridge-name 2 "needs a bridge name" --tunnet=bridge: 64 "$note"
+	case_ sharenet-no-name 2 ": --sharenet needs a file name" --sharenet= 64 "$note"
+	case_ sharenet-wrong-size 2 ": --sharenet=.*/short: 100 bytes, not a network file \(those are one 4096-byte page\)" \
+		--sharenet="$d/short" 64 "$note"
+	case_ sharenet-dir 2 ": --sharenet=.*: cannot open it: Is a directory" --sharenet="$tmp/dir" 64 "$note"
+	case_ sharenet-not-regular 2 ": --sharenet=/dev/null: not a regular file" --sharenet=/dev/null 64 "$note"
+	case_ sharenet-cannot-create 2 ": --sharenet=.*/none/net: cannot create it: No such file or directory" \
+		--sharenet="$d/none/net" 64 "$note"
+	[ -e /dev/lguest ] && return
+
+	# Created when missing: one zeroed page.  Stale addresses (slots
+	# nobody holds) are cleared, and our own slot is emptied at exit.
+	case_ sharenet-created 1 "/dev/lguest not found" --sharenet="$d/net" 64 "$note"
+	if [ "$(stat -c %s "$d/net")" = 4096 ] && ! tr -d '\0' <"$d/net" | grep -q .; then
+		echo "PASS cli-sharenet-created-page"
+	else
+		echo "FAIL cli-sharenet-created-page: $(stat -c %s "$d/net") bytes, not a zeroed page"
+	fi
+	printf '\002\000lg\000\001' | dd of="$d/net" bs=1 seek=0 conv=notrunc status=none
+	printf '\003\000lg\000\002' | dd of="$d/net" bs=1 seek=18 conv=notrunc status=none
+	case_ sharenet-stale 1 "/dev/lguest not found" --sharenet="$d/net" 64 "$note"
+	if ! tr -d '\0' <"$d/net" | grep -q .; then
+		echo "PASS cli-sharenet-stale-cleared"
+	else
+		echo "FAIL cli-sharenet-stale-cleared: $(od -An -tx1 "$d/net" | head -2)"
+	fi
+	# A slot held by another Launcher is skipped; none free is an error.
+	if command -v python3 >/dev/null; then
+		python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+b")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, int(sys.argv[2]), 0)
+print("locked", flush=True)
+time.sleep(30)' "$d/net" 1 >"$d/holder.out" &
+		local holder=$!
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			grep -qs locked "$d/holder.out" && break
+			sleep 0.2
+		done
+		out=$("$launch" -v --sharenet="$d/net" 64 "$note" 2>&1 >/dev/null)
+		if grep -q -- "--sharenet=.*/net: slot 1$" <<<"$out"; then
+			echo "PASS cli-sharenet-skips-held-slot"
+		else
+			echo "FAIL cli-sharenet-skips-held-slot: $out"
+		fi
+		kill $holder
+		wait $holder 2>/dev/null
+		python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1], "r+b")
+fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 682, 0)
+print("locked", flush=True)
+time.sleep(30)' "$d/net" >"$d/holder.out" &
+		holder=$!
+		for _ in 1 2 3 4 5 6 7 8 9 10; do
+			grep -qs locked "$d/holder.out" && break
+			sleep 0.2
+		done
+		case_ sharenet-full 2 ": --sharenet=.*/net: all 682 slots are taken" \
+			--sharenet="$d/net" 64 "$note"
+		kill $holder
+		wait $holder 2>/dev/null
+	else
+		echo "SKIP cli-sharenet-skips-held-slot: no python3 to hold a lock"
+		echo "SKIP cli-sharenet-full: no python3 to hold a lock"
+	fi
+
+	# Tap devices.  Without CAP_NET_ADMIN we may not make one.
+	if [ ! -e /dev/net/tun ]; then
+		case_ tunnet-no-tun 1 "/dev/net/tun is missing" --tunnet=10.9.9.1 64 "$note"
+	elif [ "$(id -u)" -ne 0 ] || setpriv --reuid=65534 --regid=65534 --clear-groups true 2>/dev/null; then
+		out=$(unprivileged --tunnet=10.9.9.1 64 "$note" 2>&1 >/dev/null)
+		if [ $? = 1 ] && grep -q "not permitted to create a tap device: it needs CAP_NET_ADMIN" <<<"$out"; then
+			echo "PASS cli-tunnet-not-permitted"
+		else
+			echo "FAIL cli-tunnet-not-permitted: $out"
+		fi
+	else
+		echo "SKIP cli-tunnet-not-permitted: cannot run as an unprivileged user"
+	fi
+	# As root, in a network namespace of our own: no /dev/net/tun (a
+	# mount namespace hides it), no bridge, a device that is not a
+	# bridge, and a tap that works as far as the missing /dev/lguest.
+	if [ "$(id -u)" -eq 0 ] && [ -e /dev/net/tun ] && unshare -n -m true 2>/dev/null; then
+		out=$(unshare -m sh -c 'mount -t tmpfs none /dev/net && exec "$@"' sh \
+			"$launch" --tunnet=10.9.9.1 64 "$note" 2>&1 >/dev/null)
+		if [ $? = 1 ] && grep -q "/dev/net/tun is missing: is the tun module loaded" <<<"$out"; then
+			echo "PASS cli-tunnet-no-tun"
+		else
+			echo "FAIL cli-tunnet-no-tun: $out"
+		fi
+		printf '#!/bin/sh\nexec unshare -n "%s" "$@"\n' "$launch" >"$d/netns-launch"
+		chmod 755 "$d/netns-launch"
+		launch=$d/netns-launch case_ tunnet-no-such-bridge 2 \
+			": --tunnet=bridge:nosuchbr: there is no bridge 'nosuchbr'" \
+			--tunnet=bridge:nosuchbr 64 "$note"
+		launch=$d/netns-launch case_ tunnet-not-a-bridge 2 \
+			": --tunnet=bridge:lo: 'lo' is not a bridge" --tunnet=bridge:lo 64 "$note"
+		launch=$d/netns-launch case_ tunnet-tap-made 1 "/dev/lguest not found" \
+			--tunnet=10.9.9.1 64 "$note"
+	else
+		echo "SKIP cli-tunnet-root-cases: needs root, /dev/net/tun and unshare"
+	fi
+}
+
 # Kernel images are checked before the Host is touched.
 case_ kernel-not-kernel 2 "not a Linux kernel image" 64 "$tmp/kernel"
 case_ kernel-64bit-elf 2 "64-bit kernel: lguest Guests are 32-bit x86" 64 "$launch"
@@ -160,6 +277,7 @@ if [ -n "$note" ]; then
 			--block "$tmp/disk.img" 64 "$note"
 	fi
 	block_cases
+	net_cases
 fi
 if [ -n "$guest_bz" ]; then
 	head -c $(($(stat -c %s "$guest_bz") / 2)) "$guest_bz" >"$tmp/truncated-bzImage"

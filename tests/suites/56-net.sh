@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 900
+#
+# 56-net: the lguest network device end to end, in a QEMU Host: Linux
+# Guests (build/guest/bzImage) with a busybox and iperf3 initrd
+# (tests/net/make-initrd.sh) on --tunnet (routed and bridged tap devices)
+# and --sharenet (Guest to Guest, copied by the Host), driven through
+# their consoles by tests/vm/net.sh.  The same test runs on two CPU
+# models: "max" and the AMD "EPYC".  The figures (iperf3 rates, and
+# iperf3 over the Host's own loopback for comparison) are printed as
+# METRIC lines with the configuration in their name; they are never
+# asserted.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+bench=$TOP/tests/bench/run-vm.sh
+out=$BUILD/net
+payload=$out/payload
+mkdir -p "$BUILD/logs" "$payload"
+
+if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/net-guest-kernel.log" 2>&1; then
+	echo "FAIL net-guest-kernel: see build/logs/net-guest-kernel.log"
+	exit 0
+fi
+if ! grep -q '^CONFIG_LGUEST_NET=y' "$BUILD/guest/config"; then
+	echo "FAIL net-guest-kernel: build/guest/config has no CONFIG_LGUEST_NET=y"
+	exit 0
+fi
+if ! "$TOP/tests/net/make-initrd.sh" "$payload/initrd.gz" \
+	>"$BUILD/logs/net-initrd.log" 2>&1; then
+	echo "FAIL net-initrd: $(tail -1 "$BUILD/logs/net-initrd.log")"
+	exit 0
+fi
+iperf3=$(command -v iperf3) || {
+	echo "FAIL net-host-iperf3: iperf3 is not installed (make deps)"
+	exit 0
+}
+cp "$BUILD/guest/bzImage" "$payload/bzImage"
+cp "$iperf3" "$payload/iperf3"
+echo "PASS net-payload"
+
+# run CPU: one Host, every test; METRIC lines get the configuration.
+run() {
+	local tag="6.1/$1/smp2" res
+	res=$($bench --host 6.1 --cpu "$1" --smp 2 --mem 1024 --timeout 420 \
+		--kmod tun --kmod bridge --payload "$payload" net)
+	echo "$res"
+	grep -q "^[A-Z]* \[$tag\] net-share-poweroff" <<<"$res" ||
+		echo "FAIL [$tag] net-ran: the bench gave no result for the last test"
+	tr -d '\r' <"$BUILD/vm/6.1_$1_smp2/net/console.log" 2>/dev/null |
+		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[6.1\/$1\/smp2] /p"
+}
+run max
+run EPYC
+exit 0

@@ -24,8 +24,9 @@
 # each test, NAME-exit (the Launcher's exit status) and NAME-host-dmesg
 # (the Host kernel said nothing at warning level or worse meanwhile).  The
 # Guest's console is copied to ours with "guest| " in front, so the bench's
-# log check sees a Guest oops too; METRIC NAME-run-s is the Launcher's
-# whole run, boot to power-off.
+# log check sees a Guest oops too.  The Guest's METRIC lines (figures,
+# never asserted) come out as "METRIC NAME-metric", with NAME-run-s, the
+# Launcher's whole run from start to power-off.
 . /lguest/vmlib.sh
 P=${PAYLOAD:-/payload}
 
@@ -71,6 +72,7 @@ for boot in "$P"/boots/*; do
 	echo "block-boots: $NAME: Launcher exit $rc after $secs s"
 
 	prefixed "$NAME" <"$OUT"
+	sed -n "s/^METRIC /METRIC $NAME-/p" "$OUT"
 	echo "METRIC $NAME-run-s $secs"
 	if grep -q '^LGUEST-TESTS-DONE' "$OUT"; then
 		pass "$NAME-boot"

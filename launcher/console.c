@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/*L:300
+/*L:280
  * The console.
  *
  * The Guest's console is our terminal: what it sends to
@@ -20,7 +20,7 @@
 
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
-/*L:310
+/*L:285
  * The terminal.  If our standard input is a terminal we put it in raw-ish
  * mode, as the seeds' Launcher did: no line editing, no echo and no
  * signal keys, so every key (Ctrl-C too) goes to the Guest, whose own
@@ -66,7 +66,7 @@ static void setup_term(void)
 	term_changed = !tcsetattr(STDIN_FILENO, TCSANOW, &raw);
 }
 
-/*L:320
+/*L:290
  * Console input.  LHREQ_GETDMA hands us the Guest's free buffer, we copy
  * what was typed into it, set used_len and raise the interrupt.  If the
  * Guest has not emptied its buffer yet, the input waits here in "pending"
@@ -131,7 +131,7 @@ static void console_input(struct guest *g, struct device *dev)
 	atomic_store(&dev->stalled, c->pending_len != 0);
 }
 
-/*L:330
+/*L:295
  * Console output: every section of the buffer goes to standard output,
  * and the Guest is told how much we took.
  */

@@ -169,24 +169,3 @@ void setup_devices(struct guest *g, const struct launch_config *cfg)
 	}
 }
 
-/*
- * Until block.c and net.c land (they are being written), a build without
- * them refuses those options plainly.  These go when they arrive.
- */
-void __attribute__((weak)) setup_block(struct guest *g, const char *arg)
-{
-	launch_die(EXIT_USAGE, "--block=%s: block devices are not in this build",
-		   arg);
-}
-
-void __attribute__((weak)) setup_tun_net(struct guest *g, const char *arg)
-{
-	launch_die(EXIT_USAGE, "--tunnet=%s: networks are not in this build",
-		   arg);
-}
-
-void __attribute__((weak)) setup_share_net(struct guest *g, const char *path)
-{
-	launch_die(EXIT_USAGE, "--sharenet=%s: networks are not in this build",
-		   path);
-}

@@ -154,17 +154,25 @@ static void handle_output(struct guest *g, const struct lguest_pending *p)
  * again.  The Guest sees no more than x87 and SSE (its CPUID says so),
  * which is exactly what FXSAVE keeps.
  */
-static struct {
+struct fxsave_area {
 	uint8_t area[512];
-} __attribute__((aligned(16))) guest_fpu;
+} __attribute__((aligned(16)));
 
+static struct fxsave_area guest_fpu, launcher_fpu;
+
+/*
+ * Our own state goes back afterwards too: the Guest may have changed the
+ * control words (rounding, which exceptions trap) that our code runs by.
+ */
 static ssize_t run_once(struct guest *g, void *buf, size_t len)
 {
 	ssize_t r;
 
+	asm volatile("fxsave64 %0" : "=m"(launcher_fpu));
 	asm volatile("fxrstor64 %0" : : "m"(guest_fpu));
 	r = read(g->lguest_fd, buf, len);
 	asm volatile("fxsave64 %0" : "=m"(guest_fpu));
+	asm volatile("fxrstor64 %0" : : "m"(launcher_fpu));
 	return r;
 }
 

@@ -20,6 +20,7 @@
 #include <asm/msr-index.h>
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
+#include <asm/processor-flags.h>
 #include "compat.h"
 #include "lg_asm.h"
 
@@ -188,7 +189,16 @@ SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
 	shr	$32, %rdx
 	wrmsr
 
+	/*
+	 * A trap keeps the Guest's direction and alignment-check flags,
+	 * and the Host's C code must not inherit them: it assumes DF is
+	 * clear (a "rep movs" would run backwards over memory), and AC set
+	 * would switch SMAP off.  The Host called us with interrupts off
+	 * and nothing else set.
+	 */
 	mov	PC_HOST_RSP(%rdi), %rsp
+	pushq	$X86_EFLAGS_FIXED
+	popfq
 	pop	%r15
 	pop	%r14
 	pop	%r13

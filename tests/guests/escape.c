@@ -23,6 +23,15 @@ void guest_main(void)
 	/* EFER.SCE is off while we run: #UD. */
 	contained(TRAP_OF("syscall"), 6, 6, "escape/syscall-ring1");
 	contained(TRAP_OF("hlt"), 13, 13, "escape/hlt");
+	/*
+	 * A hypercall made with the direction and alignment-check flags
+	 * set: the Host must not run its own code with them.
+	 */
+	v = LHCALL_FLUSH_ASYNC;
+	asm volatile("pushf; orl $0x40000, (%%esp); popf; std; int $0x1F; cld\n\t"
+		     "pushf; andl $~0x40000, (%%esp); popf"
+		     : "+a" (v) : "d" (0), "b" (0), "c" (0) : "memory", "cc");
+	pass("escape/direction-and-ac-flags");
 	contained(TRAP_OF("cli"), 13, 13, "escape/cli");
 	contained(TRAP_OF("sti"), 13, 13, "escape/sti");
 	contained(TRAP_OF("lgdt (%%esp)"), 13, 13, "escape/lgdt");

@@ -90,9 +90,7 @@ for boot in "$P"/boots/*; do
 	else
 		fail "$NAME-exit" "Launcher exit status $rc, want $EXIT: $(tail -1 "$ERR")"
 	fi
-	# A Host starved of real CPU (TCG on busy shared cores) reads its
-	# clocksource slowly and says so: that is the machine, not lguest.
-	w=$(dmesg_warnings | grep -v 'clocksource: Long readout interval')
+	w=$(dmesg_warnings)
 	if [ -z "$w" ]; then
 		pass "$NAME-host-dmesg"
 	else

@@ -37,7 +37,9 @@ if kill -9 $pid 2>/dev/null; then
 	pass crash-killed-mid-write
 else
 	wait $pid
-	fail crash-killed-mid-write "the Launcher had already exited after $n commits: $(tail -3 "$log" | tr '\r\n' '  ')"
+	fail crash-killed-mid-write "the Launcher had already exited after $n commits"
+	tr -d '\r' <"$log" | grep -E '^(PASS|FAIL|SKIP|lguest-launch)' | sed 's/^/guest| /'
+	tail -5 "$log" | sed 's/^/guest| /'
 	exit 0
 fi
 [ "$n" -ge "$WANT" ] || fail crash-enough-commits "only $n of $WANT commits in ${LIMIT}s"

@@ -16,15 +16,15 @@ if ! dev=$(scratch_device); then
 	exit 0
 fi
 mkfs.ext4 -q -F -L lguest-crash "$dev"
-mkdir -p /mnt/crash
-mount -t ext4 "$dev" /mnt/crash
+mkdir -p /run/lguest-crash
+mount -t ext4 "$dev" /run/lguest-crash
 echo "PASS crash-write-mkfs"
 for i in $(seq 1 "$max"); do
 	# 16 to 272 KiB of random data, written, fsync'd, then the directory.
-	dd if=/dev/urandom of="/mnt/crash/f$i" bs=16k count=$((1 + RANDOM % 17)) \
+	dd if=/dev/urandom of="/run/lguest-crash/f$i" bs=16k count=$((1 + RANDOM % 17)) \
 		conv=fsync status=none
-	sync /mnt/crash
-	echo "COMMITTED $i $(sha256sum "/mnt/crash/f$i" | cut -d' ' -f1)"
+	sync /run/lguest-crash
+	echo "COMMITTED $i $(sha256sum "/run/lguest-crash/f$i" | cut -d' ' -f1)"
 done
-umount /mnt/crash
+umount /run/lguest-crash
 echo "PASS crash-write: $max files written without being stopped"

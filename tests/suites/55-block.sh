@@ -109,8 +109,10 @@ EOF
 } >"$out/payload/boots/10-lguest"
 
 # run CPU TIMEOUT TESTS: one QEMU Host booting the Guest once.
+# run CPU TIMEOUT GUEST-TESTS [MORE-IN-VM-TESTS]
 run() {
-	local cpu=$1 limit=$2 tests=$3 res start
+	local cpu=$1 limit=$2 tests=$3 extra=${4:-} res start vmdir=block-boots
+	[ -z "$extra" ] || vmdir="block-boots+${extra// /+}"
 	sed -i "s/^TESTS=.*/TESTS=$tests/; s/^LIMIT=.*/LIMIT=$((limit - 120))/" \
 		"$out/payload/boots/10-lguest"
 	start=$(date +%s)
@@ -119,18 +121,20 @@ run() {
 		--drive "file=$image,if=virtio,format=raw,snapshot=on" \
 		--drive "file=$out/parts.img,if=virtio,format=raw" \
 		--drive "file=$out/ro.img,if=virtio,format=raw" \
-		--payload "$out/payload" block-boots)
+		--payload "$out/payload" block-boots $extra)
 	echo "$res"
 	echo "block: $cpu run took $(($(date +%s) - start)) s"
-	tr -d '\r' <"$BUILD/vm/6.1_${cpu}_smp1/block-boots/console.log" 2>/dev/null |
+	tr -d '\r' <"$BUILD/vm/6.1_${cpu}_smp1/$vmdir/console.log" 2>/dev/null |
 		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[6.1\/$cpu] /p"
 	grep -q "^PASS \[6.1/$cpu/smp1\] lguest-exit" <<<"$res" ||
 		echo "FAIL [6.1/$cpu/smp1] block-guest-powered-off: no exit-0 result from the Guest's boot"
 }
-run max 900 tools,block
+# On max, also the Guest's login-less root shell on the Launcher's terminal
+# (tests/vm/block-shell.sh).
+run max 900 tools,block block-shell
 
 # What the Guest wrote is in the disk file on this machine, too.
-want=$(grep -h '^guest| BLOCK-SHA256 lgbb2 8 ' "$BUILD/vm/6.1_max_smp1/block-boots/console.log" |
+want=$(grep -h '^guest| BLOCK-SHA256 lgbb2 8 ' "$BUILD/vm/6.1_max_smp1/block-boots+block-shell/console.log" |
 	tr -d '\r' | awk '{ print $NF }' | head -1)
 have=$(dd if="$out/parts.img" bs=512 skip=$p2_start count=16384 status=none | sha256sum | cut -d' ' -f1)
 if [ -n "$want" ] && [ "$want" = "$have" ]; then

@@ -40,3 +40,47 @@ dmesg_warnings() {
 		grep -vE 'module verification failed|out-of-tree module taints' |
 		grep -vE 'clocksource: Long readout interval|hrtimer: interrupt took [0-9]+ ns'
 }
+
+# --- Driving a Guest's console ----------------------------------------------
+# A Guest started by a test (its own start(), which knows how it wants the
+# Launcher run) writes its console to /tmp/NAME.out through stamp, its
+# standard error to /tmp/NAME.err and its exit status to /tmp/NAME.rc.
+
+# stamp: each line of standard input, prefixed with the Host's uptime.
+stamp() {
+	while IFS= read -r line; do
+		read -r up _ </proc/uptime
+		printf '%s %s\n' "$up" "$line"
+	done
+}
+
+# wait_for NAME PATTERN SECONDS: the Guest printed a line matching
+# PATTERN (an extended regular expression on the text after the stamp).
+wait_for() {
+	n=$(($3 * 5))
+	while [ $n -gt 0 ]; do
+		grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" 2>/dev/null && return 0
+		[ -f "/tmp/$1.rc" ] && ! grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" && return 1
+		sleep 0.2
+		n=$((n - 1))
+	done
+	return 1
+}
+
+# wait_exit NAME SECONDS: the Launcher exited; its status is printed.
+wait_exit() {
+	n=$(($2 * 5))
+	while [ $n -gt 0 ] && [ ! -f "/tmp/$1.rc" ]; do
+		sleep 0.2
+		n=$((n - 1))
+	done
+	[ -f "/tmp/$1.rc" ] || return 1
+	cat "/tmp/$1.rc"
+}
+
+show() {
+	echo "--- $1: console (last lines) ---"
+	tail -n "${2:-15}" "/tmp/$1.out" | tr -d '\r'
+	echo "--- $1: stderr ---"
+	cat "/tmp/$1.err"
+}

@@ -28,13 +28,6 @@ cs_between() {
 	echo "$1 $2" | awk '{ printf "%d\n", ($2 - $1) * 100 + 0.5 }'
 }
 
-stamp() {
-	while IFS= read -r line; do
-		read -r up _ </proc/uptime
-		printf '%s %s\n' "$up" "$line"
-	done
-}
-
 # start NAME FD [LAUNCHER ARGS...]: start a Guest whose console input is
 # file descriptor FD of this shell, output /tmp/NAME.out (stamped),
 # standard error /tmp/NAME.err and exit status /tmp/NAME.rc.
@@ -56,40 +49,9 @@ send() {
 	eval "echo \"\$2\" >&$1"
 }
 
-# wait_for NAME PATTERN SECONDS: the Guest printed a line matching
-# PATTERN (an extended regular expression on the text after the stamp).
-wait_for() {
-	n=$(($3 * 5))
-	while [ $n -gt 0 ]; do
-		grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" 2>/dev/null && return 0
-		[ -f "/tmp/$1.rc" ] && ! grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" && return 1
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
-
 # stamp_of NAME PATTERN: the Host uptime of the first line matching.
 stamp_of() {
 	grep -E "^[0-9.]+ .*$2" "/tmp/$1.out" | head -1 | cut -d' ' -f1
-}
-
-# wait_exit NAME SECONDS: the Launcher exited; its status is printed.
-wait_exit() {
-	n=$(($2 * 5))
-	while [ $n -gt 0 ] && [ ! -f "/tmp/$1.rc" ]; do
-		sleep 0.2
-		n=$((n - 1))
-	done
-	[ -f "/tmp/$1.rc" ] || return 1
-	cat "/tmp/$1.rc"
-}
-
-show() {
-	echo "--- $1: console (last lines) ---"
-	tail -n "${2:-15}" "/tmp/$1.out" | tr -d '\r'
-	echo "--- $1: stderr ---"
-	cat "/tmp/$1.err"
 }
 
 LAUNCH_ARGS="--initrd=$P/initrd.gz $MEM $P/bzImage"

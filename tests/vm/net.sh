@@ -27,13 +27,6 @@ PATH=$P:$PATH
 
 load_module || { fail net-insmod "insmod failed"; exit 1; }
 
-stamp() {
-	while IFS= read -r line; do
-		read -r up _ </proc/uptime
-		printf '%s %s\n' "$up" "$line"
-	done
-}
-
 # start NAME FD [LAUNCHER ARGS...]: start a Guest whose console input is
 # file descriptor FD of this shell, output /tmp/NAME.out (stamped),
 # standard error /tmp/NAME.err, Launcher PID /tmp/NAME.pid and exit
@@ -51,36 +44,6 @@ start() {
 		echo $? >"/tmp/$name.rc"
 	) | stamp >"/tmp/$name.out" &
 	eval "exec $fd>/tmp/$name.in"
-}
-
-# wait_for NAME PATTERN SECONDS: the Guest printed a line matching
-# PATTERN (an extended regular expression on the text after the stamp).
-wait_for() {
-	n=$(($3 * 5))
-	while [ $n -gt 0 ]; do
-		grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" 2>/dev/null && return 0
-		[ -f "/tmp/$1.rc" ] && ! grep -qE "^[0-9.]+ .*$2" "/tmp/$1.out" && return 1
-		sleep 0.2
-		n=$((n - 1))
-	done
-	return 1
-}
-
-wait_exit() {
-	n=$(($2 * 5))
-	while [ $n -gt 0 ] && [ ! -f "/tmp/$1.rc" ]; do
-		sleep 0.2
-		n=$((n - 1))
-	done
-	[ -f "/tmp/$1.rc" ] || return 1
-	cat "/tmp/$1.rc"
-}
-
-show() {
-	echo "--- $1: console (last lines) ---"
-	tail -n "${2:-15}" "/tmp/$1.out" | tr -d '\r'
-	echo "--- $1: stderr ---"
-	cat "/tmp/$1.err"
 }
 
 # The Guest's console echoes what we type, so every marker we wait for is

@@ -57,6 +57,13 @@ done
 
 echo
 echo "=== summary ($(($(date +%s) - start_all))s)"
+# The Guest kernel's source revision may be newer than PINNED's (see
+# tools/build-guest-kernel.sh): say which one these results are for.
+if [ -r "$BUILD/guest/VERSION" ]; then
+	read -r src_pkg src_rev src_hash <"$BUILD/guest/VERSION"
+	echo "guest kernel: $src_pkg $src_rev + series $src_hash" \
+		"(PINNED: $(sed -n 's/^version=//p' "$TOP/guest-patches/PINNED"))"
+fi
 for f in "${failures[@]}"; do
 	echo "FAILED: $f"
 done

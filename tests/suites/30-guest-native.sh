@@ -18,6 +18,12 @@ if ! (cd "$TOP" && make -s guest-kernel) >"$log" 2>&1; then
 fi
 echo "PASS guest-kernel-build"
 bz=$BUILD/guest/bzImage
+# Which Debian revision the Guest kernel was built from: PINNED names the
+# last one tested, a newer one is accepted when the series applies exactly.
+read -r src_pkg src_rev src_hash <"$BUILD/guest/VERSION"
+pinned_rev=$(sed -n 's/^version=//p' "$TOP/guest-patches/PINNED")
+echo "INFO guest kernel: $src_pkg $src_rev + series $src_hash (PINNED: $pinned_rev)"
+grep 'build-guest-kernel: applied' "$log" | sed 's/^/INFO /'
 
 # The image is what the Launcher will load: i386 bzImage, gzip payload.
 if file -b "$bz" | grep -q 'Linux kernel x86 boot executable bzImage'; then
@@ -73,6 +79,14 @@ if grep -q '^NATIVE-SHELL: LGUEST GUEST on i686' "$console" &&
 else
 	echo "FAIL native-shell: the busybox shell's output is missing"
 	tail -20 "$console"
+fi
+# uname -v names the source revision and the series, as the build promised.
+want_uname="Debian $src_rev lguest-${src_hash:0:8}"
+uname_v=$(tr -d '\r' <"$console" | sed -n 's/^NATIVE-UNAME: //p')
+if [[ "$uname_v" == *"$want_uname"* ]]; then
+	echo "PASS native-uname-names-source: $uname_v"
+else
+	echo "FAIL native-uname-names-source: uname -v is '$uname_v', want '$want_uname' in it"
 fi
 if grep -qE 'Oops|WARNING:|BUG:|Kernel panic|general protection|invalid opcode' "$console"; then
 	echo "FAIL native-log-clean: $(grep -m1 -E 'Oops|WARNING:|BUG:|Kernel panic|general protection|invalid opcode' "$console")"

@@ -14,6 +14,7 @@ note=${2:-}
 plain=${3:-}
 guest_bz=${4:-}
 host_bz=${5:-}
+here=$(cd "$(dirname "$0")" && pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 echo kernel >"$tmp/kernel"
@@ -145,6 +146,22 @@ block_cases() {
 	fi
 }
 
+# hold_slots START LEN: another "Launcher" (hold_lock) holds the slots
+# START to START+LEN-1 of $d/net; we return once it says the lock is held.
+# release_slots ends it by closing its stdin.
+hold_slots() {
+	local line=
+	coproc HOLD { exec "$d/hold_lock" "$d/net" "$1" "$2"; }
+	read -r -t 60 line <&"${HOLD[0]}"
+	[ "$line" = locked ] ||
+		echo "FAIL cli-sharenet-hold-$1-$2: the lock holder never took its lock"
+}
+release_slots() {
+	local pid=$HOLD_PID
+	[ -n "${HOLD[1]:-}" ] && eval "exec ${HOLD[1]}>&-"
+	wait "$pid" 2>/dev/null
+}
+
 # Network devices (launcher/net.c): a --sharenet file is created if
 # missing, must otherwise be one page, and gives the Launcher the first
 # slot whose lock is free, clearing stale ones on the way; a --tunnet needs
@@ -186,42 +203,23 @@ net_cases() {
 		echo "FAIL cli-sharenet-stale-cleared: $(od -An -tx1 "$d/net" | head -2)"
 	fi
 	# A slot held by another Launcher is skipped; none free is an error.
-	if command -v python3 >/dev/null; then
-		python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1], "r+b")
-fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, int(sys.argv[2]), 0)
-print("locked", flush=True)
-time.sleep(30)' "$d/net" 1 >"$d/holder.out" &
-		local holder=$!
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			grep -qs locked "$d/holder.out" && break
-			sleep 0.2
-		done
+	# hold_lock says "locked" on its pipe once the lock is held, and lets
+	# go when we close its stdin, so each case starts with the lock taken.
+	if cc -O1 -Wall -Werror -o "$d/hold_lock" "$here/hold_lock.c" 2>"$d/hold_lock.log"; then
+		hold_slots 0 1
 		out=$("$launch" -v --sharenet="$d/net" 64 "$note" 2>&1 >/dev/null)
 		if grep -q -- "--sharenet=.*/net: slot 1$" <<<"$out"; then
 			echo "PASS cli-sharenet-skips-held-slot"
 		else
 			echo "FAIL cli-sharenet-skips-held-slot: $out"
 		fi
-		kill $holder
-		wait $holder 2>/dev/null
-		python3 -c 'import fcntl, sys, time
-f = open(sys.argv[1], "r+b")
-fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB, 682, 0)
-print("locked", flush=True)
-time.sleep(30)' "$d/net" >"$d/holder.out" &
-		holder=$!
-		for _ in 1 2 3 4 5 6 7 8 9 10; do
-			grep -qs locked "$d/holder.out" && break
-			sleep 0.2
-		done
+		release_slots
+		hold_slots 0 682
 		case_ sharenet-full 2 ": --sharenet=.*/net: all 682 slots are taken" \
 			--sharenet="$d/net" 64 "$note"
-		kill $holder
-		wait $holder 2>/dev/null
+		release_slots
 	else
-		echo "SKIP cli-sharenet-skips-held-slot: no python3 to hold a lock"
-		echo "SKIP cli-sharenet-full: no python3 to hold a lock"
+		echo "FAIL cli-sharenet-hold-lock-builds: $(head -1 "$d/hold_lock.log")"
 	fi
 
 	# Tap devices.  Without CAP_NET_ADMIN we may not make one.

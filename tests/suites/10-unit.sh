@@ -43,6 +43,22 @@ else
 	echo "FAIL abi-layout-freestanding: $(head -1 "$out/abi-free.log")"
 fi
 
+# Every program the scripts run comes from a package that make deps
+# installs (or an Essential one), and the check does catch one that does
+# not: with rsync struck from the lists, it must name rsync.
+"$TOP/tools/check-deps.sh"
+nodeps=$out/deps-without-rsync
+rm -rf "$nodeps" && mkdir -p "$nodeps"
+for l in "$TOP"/tools/deps.d/*.list; do
+	sed 's/\<rsync\>//g' "$l" >"$nodeps/$(basename "$l")"
+done
+nodeps_out=$(LGUEST_DEPS_D=$nodeps "$TOP/tools/check-deps.sh")
+if grep -q "^FAIL deps-rsync: .* package rsync, " <<<"$nodeps_out"; then
+	echo "PASS deps-check-catches-unlisted"
+else
+	echo "FAIL deps-check-catches-unlisted: rsync unlisted, yet check-deps.sh did not name it"
+fi
+
 # The tour reads as a book only if no two stops share a number.
 dups=$("$TOP/tools/tour.sh" | grep -oE '^[A-Z]:[0-9]+  ' | sort | uniq -d | tr -d ' ' | tr '\n' ' ')
 if [ -z "$dups" ]; then

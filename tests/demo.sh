@@ -6,14 +6,20 @@
 # the lguest Guest kernel (build/guest/bzImage, built here if needed) with a
 # busybox initrd to a shell, with the Guest's console on this terminal.
 # Type commands into the Guest; "poweroff" ends the Guest and the demo.
+# Each step says how long the demo has been running; the line
+# "lguest demo: the Guest's shell is ready ..." says when it got there.
 set -euo pipefail
 . "$(dirname "$0")/bench/common.sh"
+t0=$(date +%s)
+elapsed() {
+	echo "$(($(date +%s) - t0)) s"
+}
 
 echo "lguest demo: fetching the Debian Host kernel and building lguest.ko..."
 kernel=$("$TOP/tests/bench/fetch-host-kernel.sh" linux-image-amd64)
 module=$("$TOP/tests/bench/build-module.sh" linux-image-amd64)
 make -s -C "$TOP/launcher" >/dev/null
-echo "lguest demo: building the Guest kernel (cached after the first time; ~8 minutes on 2 cores)..."
+echo "lguest demo: building the Guest kernel ($(elapsed) so far; cached after the first time, about 6 minutes on 2 cores)..."
 (cd "$TOP" && make -s guest-kernel) >/dev/null
 
 out=$BUILD/demo
@@ -52,7 +58,21 @@ INIT
 chmod +x "$out/root/init"
 (cd "$out/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
 
-echo "lguest demo: booting the QEMU Host (TCG; about 10 seconds, then about 20 for the Guest)..."
+echo "lguest demo: booting the QEMU Host ($(elapsed) so far; TCG: about 10 seconds, then about 20 for the Guest)..."
+# The serial console goes to this terminal and to a log, which a watcher
+# reads to say when the Guest's shell is up (its /init prints
+# LGUEST-SHELL-READY just before starting the shell).
+log=$out/console.log
+: >"$log"
+(
+	until grep -q 'LGUEST-SHELL-READY' "$log"; do sleep 1; done
+	printf '\r\nlguest demo: the Guest'"'"'s shell is ready, %s after make demo started\r\n' "$(elapsed)" >&2
+) &
+watcher=$!
+trap 'kill $watcher 2>/dev/null || true' EXIT
 timeout --foreground 1800 qemu-system-x86_64 -accel tcg -cpu max -m 512 \
 	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
-	-append "console=ttyS0 quiet panic=-1" -nographic -no-reboot
+	-append "console=ttyS0 quiet panic=-1" -display none -no-reboot \
+	-chardev stdio,id=console,mux=on,signal=on,logfile="$log" \
+	-serial chardev:console -mon chardev=console
+echo "lguest demo: done after $(elapsed)"

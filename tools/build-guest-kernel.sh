@@ -115,9 +115,9 @@ build-guest-kernel: refresh the series for $have (docs/guest.md, \"Moving to a n
 		if grep -q 'with fuzz' "$log"; then
 			die "guest-patches/$p applied only with fuzz to $pkg $have"
 		fi
-		if grep -q 'offset' "$log"; then
+		if grep -qE 'offset -?[0-9]+ lines?\)' "$log"; then
 			say "applied $p, with hunks that moved:"
-			grep 'offset' "$log" | sed 's/^/    /'
+			grep -E 'offset -?[0-9]+ lines?\)' "$log" | sed 's/^/    /'
 		else
 			say "applied $p"
 		fi

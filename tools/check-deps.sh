@@ -82,7 +82,59 @@ words() {
 			return
 		}
 	}
-	FNR == 1 { heredoc = ""; make = (FILENAME ~ /(^|\/)Makefile$|\.mk$/) }
+	# code(LINE): LINE with quoted text blanked and every place a new
+	# command may start turned into a newline.  The quoting state (a
+	# stack: n plain, c "$(", p "(", A "$((", a "(" inside it, s single
+	# quotes, d double quotes) carries over from line to line.
+	function code(line,    out, i, c, c2, top) {
+		out = ""
+		for (i = 1; i <= length(line); i++) {
+			c = substr(line, i, 1)
+			c2 = substr(line, i, 2)
+			top = st[depth]
+			if (top == "s") {
+				if (c == "\047") depth--
+				out = out " "
+				continue
+			}
+			if (c == "\\") { i++; out = out " "; continue }
+			if (top == "d") {
+				if (c == "\"") depth--
+				else if (c2 == "$(" && substr(line, i, 3) != "$((") {
+					st[++depth] = "c"; i++; out = out "\n"; continue
+				} else if (c == "`") { out = out "\n"; continue }
+				out = out " "
+				continue
+			}
+			if (top == "A" || top == "a") {
+				if (c == "(") st[++depth] = "a"
+				else if (c == ")" && top == "a") depth--
+				else if (c2 == "))" && top == "A") { depth--; i++ }
+				out = out " "
+				continue
+			}
+			if (c == "\047") { st[++depth] = "s"; out = out " "; continue }
+			if (c == "\"") { st[++depth] = "d"; out = out " "; continue }
+			if (c == "#" && (i == 1 || substr(line, i - 1, 1) ~ /[ \t;(]/)) break
+			if (substr(line, i, 3) == "$((") { st[++depth] = "A"; i += 2; out = out " "; continue }
+			if (c2 == "$(") { st[++depth] = "c"; i++; out = out "\n"; continue }
+			if (c == "(") { st[++depth] = "p"; out = out "\n"; continue }
+			if (c == ")") {
+				if (depth > 0 && (top == "c" || top == "p")) depth--
+				out = out "\n"
+				continue
+			}
+			if (c ~ /[|&;{}!`]/) { out = out "\n"; continue }
+			out = out c
+		}
+		return out
+	}
+	FNR == 1 {
+		heredoc = ""
+		depth = 0
+		st[0] = "n"
+		make = (FILENAME ~ /(^|\/)Makefile$|\.mk$/)
+	}
 	{
 		line = $0
 		if (heredoc != "") {
@@ -92,24 +144,18 @@ words() {
 			next
 		}
 		if (make) {
-			# Only recipe lines run commands.
+			# Only recipe lines run commands, each in a shell of its own.
 			if (line !~ /^\t/) next
 			sub(/^\t[@+-]*/, "", line)
 			gsub(/\$\((MAKE|Q)\)/, "make", line)
+			depth = 0
 		}
-		if (line ~ /^[ \t]*#/) next
-		sub(/[ \t]#.*$/, "", line)
-		if (match(line, /<<-?[ \t]*["\047]?[A-Za-z_]+["\047]?/)) {
+		if (depth == 0 && match(line, /<<-?[ \t]*["\047]?[A-Za-z_]+["\047]?/)) {
 			heredoc = substr(line, RSTART, RLENGTH)
 			sub(/^<<-?[ \t]*/, "", heredoc)
 			gsub(/["\047]/, "", heredoc)
 		}
-		# Quoted text is data, except for command substitutions in it.
-		gsub(/\047[^\047]*\047/, "\047\047", line)
-		gsub(/\$\(\(/, " ", line)
-		gsub(/\$\(|`|\|\||&&|[|;&(){}!]/, "\n", line)
-		gsub(/"/, " ", line)
-		n = split(line, segs, "\n")
+		n = split(code(line), segs, "\n")
 		for (s = 1; s <= n; s++) {
 			seg = segs[s]
 			sub(/^[ \t]+/, "", seg)

@@ -102,6 +102,7 @@ fresh_enter() {
 	tar -C "$tree" -xf "$FRESH_BASE" || return 1
 	# This machine's apt sources and settings, as a new machine of its kind
 	# would have them, but for the one that deletes every downloaded .deb.
+	rm -f "$tree/etc/apt/sources.list"
 	cp -a /etc/apt/sources.list.d /etc/apt/trusted.gpg.d "$tree/etc/apt/" 2>/dev/null
 	[ -f /etc/apt/sources.list ] && cp /etc/apt/sources.list "$tree/etc/apt/"
 	for f in /etc/apt/apt.conf.d/*; do
@@ -114,7 +115,10 @@ fresh_enter() {
 
 	trap 'fresh_kill_inside "'"$tree"'"; fresh_umount_all "'"$tree"'"' EXIT
 	trap 'exit 143' TERM INT
-	mount -t proc proc "$tree/proc" &&
+	# The tree is a mount point of its own, as a machine's / is (unshare
+	# -m, which the unit tests use, needs one).
+	mount --bind "$tree" "$tree" &&
+		mount -t proc proc "$tree/proc" &&
 		mount --rbind /sys "$tree/sys" && mount --make-rslave "$tree/sys" &&
 		mount --rbind /dev "$tree/dev" && mount --make-rslave "$tree/dev" ||
 		return 1

@@ -41,6 +41,34 @@ for opt in CONFIG_X86_32=y CONFIG_LGUEST_GUEST=y CONFIG_PARAVIRT_XXL=y \
 done
 [ "$opt" = bad ] || echo "PASS guest-kernel-config"
 
+# A revision the series no longer applies to is refused, naming the patch:
+# a copy of the series with one context line of 0004 changed stands for it.
+broken=$BUILD/guest-native/broken-patches
+rm -rf "$broken" && cp -r "$TOP/guest-patches" "$broken"
+bad_patch=0004-lguest-the-lguest-bus-and-the-hvc-console.patch
+awk '/^@@/ { hunk = 1; print; next }
+	hunk && !done && /^ [^ ]/ { print $0 " /* changed */"; done = 1; next }
+	{ print }' "$TOP/guest-patches/$bad_patch" >"$broken/$bad_patch"
+out=$(LGUEST_GUEST_PATCHES=$broken "$TOP/tools/build-guest-kernel.sh" --check 2>&1)
+rc=$?
+if [ $rc -ne 0 ] && grep -q "guest-patches/$bad_patch no longer applies to linux-source-6.1 " <<<"$out" &&
+	! grep -q "applied $bad_patch" <<<"$out"; then
+	echo "PASS guest-kernel-broken-patch-named"
+else
+	echo "FAIL guest-kernel-broken-patch-named: exit $rc: $(tail -2 <<<"$out")"
+fi
+# The real series is accepted on the installed revision even when PINNED
+# names another (an older revision stands for the one last tested).
+older=$BUILD/guest-native/older-pin
+rm -rf "$older" && cp -r "$TOP/guest-patches" "$older"
+sed -i 's/^version=.*/version=6.1.0-0/' "$older/PINNED"
+if out=$(LGUEST_GUEST_PATCHES=$older "$TOP/tools/build-guest-kernel.sh" --check 2>&1) &&
+	grep -q "PINNED's tested revision is 6.1.0-0" <<<"$out"; then
+	echo "PASS guest-kernel-newer-revision-accepted: $(tail -1 <<<"$out" | sed 's/^build-guest-kernel: //')"
+else
+	echo "FAIL guest-kernel-newer-revision-accepted: $(tail -2 <<<"$out")"
+fi
+
 # A second build is a cache hit: it must take seconds, not minutes.
 start=$(date +%s)
 (cd "$TOP" && make -s guest-kernel) >"$log.2" 2>&1

@@ -21,6 +21,15 @@ echo kernel >"$tmp/kernel"
 truncate -s 1M "$tmp/disk.img"
 mkdir "$tmp/dir"
 touch "$tmp/unreadable" && chmod 000 "$tmp/unreadable"
+# Some cases run the Launcher as nobody, who may not reach the checkout
+# (under /root, say): they use copies in our own directory, open to all.
+chmod 755 "$tmp"
+install -m 0755 "$launch" "$tmp/lguest-launch"
+launch=$tmp/lguest-launch
+if [ -n "$note" ]; then
+	install -m 0644 "$note" "$tmp/note.elf"
+	note=$tmp/note.elf
+fi
 
 # case NAME STATUS PATTERN ARGS...: stderr must be one line matching PATTERN.
 case_() {
@@ -121,8 +130,7 @@ block_cases() {
 	wait $holder 2>/dev/null
 
 	# Permissions, as a user the files are not open to.
-	chmod 755 "$tmp" "$d"
-	chmod 644 "$note"
+	chmod 755 "$d"
 	truncate -s 1M "$d/readonly.img" "$d/secret.img"
 	chmod 444 "$d/readonly.img"
 	chmod 000 "$d/secret.img"
@@ -171,8 +179,7 @@ release_slots() {
 net_cases() {
 	local d=$tmp/net out
 	mkdir -p "$d"
-	chmod 755 "$tmp" "$d"
-	chmod 644 "$note"
+	chmod 755 "$d"
 	head -c 100 /dev/zero >"$d/short"
 	case_ tunnet-bad-address 2 ": --tunnet=10.0.0.300: expected an IPv4 address or bridge:NAME" \
 		--tunnet=10.0.0.300 64 "$note"

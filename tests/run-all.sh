@@ -24,6 +24,27 @@ fi
 passed=0 failed=0 skipped=0
 failures=()
 start_all=$(date +%s)
+
+# The two long builds of a cold run, the Guest kernel (compiling: CPU) and
+# the Debian Guest image (debootstrap: mostly the network and the disk),
+# start in the background at once, so that they overlap with each other
+# and with 05-fresh-machine's package installs.  They are only a head
+# start: the suites that need them run the same scripts, which wait on the
+# cache's lock and then find the result (or build it, and report a failure,
+# themselves).  Only for a whole run: a developer running one suite gets
+# nothing started behind his back.
+early=()
+if [ $# -eq 0 ] && [ -z "${LGUEST_NO_EARLY_BUILDS:-}" ]; then
+	# Each in a session of its own, so that ending one ends its compilers.
+	setsid make -s -C "$TOP" guest-kernel >"$BUILD/logs/early-guest-kernel.log" 2>&1 &
+	early+=($!)
+	if [ "$(id -u)" -eq 0 ]; then
+		setsid "$TOP/tests/rootfs/build-rootfs.sh" >"$BUILD/logs/early-rootfs.log" 2>&1 &
+		early+=($!)
+	fi
+	echo "=== early builds: the Guest kernel and the Debian Guest image, in the background"
+	trap 'for pid in "${early[@]}"; do kill -- -"$pid" 2>/dev/null; done' EXIT
+fi
 for suite in "${suites[@]}"; do
 	name=$(basename "$suite" .sh)
 	log=$BUILD/logs/$name.log
@@ -55,6 +76,7 @@ for suite in "${suites[@]}"; do
 	skipped=$((skipped + s))
 done
 
+wait "${early[@]}" 2>/dev/null
 echo
 echo "=== summary ($(($(date +%s) - start_all))s)"
 # The Guest kernel's source revision may be newer than PINNED's (see

@@ -17,18 +17,7 @@
 LGUEST_CACHE=${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}
 FRESH_DIR=$LGUEST_CACHE/fresh-machine
 FRESH_BASE=$FRESH_DIR/base-bookworm.tar
-
-# fresh_mirror: the Debian mirror this machine's apt uses for bookworm.
-fresh_mirror() {
-	local url
-	url=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list 2>/dev/null |
-		awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }')
-	[ -n "$url" ] || url=$(awk '
-		/^URIs:/ { uri = $2 }
-		/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == "bookworm") { print uri; exit } }
-		/^$/ { uri = "" }' /etc/apt/sources.list.d/*.sources 2>/dev/null)
-	echo "${url:-http://deb.debian.org/debian}"
-}
+. "$(dirname "${BASH_SOURCE[0]}")/../rootfs/apt-mirror.sh"
 
 # fresh_umount_all TREE: unmount everything mounted at or below TREE,
 # deepest first, and fail if anything stays mounted.
@@ -65,7 +54,7 @@ fresh_remove() {
 		echo "fresh-machine: $tree still has mounts; not removing it" >&2
 		return 1
 	fi
-	rm -rf "$tree"
+	rm -rf --one-file-system "$tree"
 }
 
 fresh_base() {
@@ -77,7 +66,8 @@ fresh_base() {
 		echo "base: $FRESH_BASE, made $(date -r "$FRESH_BASE" +%F)"
 		return 0
 	fi
-	mirror=$(fresh_mirror)
+	mirror=${LGUEST_DEBIAN_MIRROR:-$(mirror_from_apt bookworm | head -1)}
+	mirror=${mirror:-http://deb.debian.org/debian}
 	tmp=$FRESH_DIR/base.tmp
 	fresh_remove "$tmp" || return 1
 	mkdir -p "$tmp"

@@ -20,6 +20,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/base.sh"
+. "$here/apt-mirror.sh"
 
 CACHE=${LGUEST_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/lguest}/rootfs
 IMAGE_SIZE=${LGUEST_ROOTFS_SIZE:-2G}
@@ -86,35 +87,9 @@ done
 tmp=$CACHE/tmp.$$
 trap 'remove_tree "$tmp"' EXIT
 
-# mirror_from_apt: the URI of the first apt source that serves the Debian
-# release itself (not -updates or -security), one-line or deb822 format.
-mirror_from_apt() {
-	local f
-	for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-		[ -f "$f" ] || continue
-		sed 's/\[[^]]*\]//' "$f" |
-			awk -v s="$ROOTFS_SUITE" '$1 == "deb" && $3 == s { print $2; exit }'
-	done
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -f "$f" ] || continue
-		awk -v s="$ROOTFS_SUITE" '
-			function flush() {
-				if (types ~ /(^| )deb( |$)/ && (" " suites " ") ~ (" " s " ") && uri != "")
-					print uri
-				types = suites = uri = ""
-			}
-			/^[ \t]*$/ { flush(); next }
-			/^[ \t]*#/ { next }
-			tolower($1) == "types:" { types = substr($0, index($0, ":") + 1) }
-			tolower($1) == "suites:" { suites = substr($0, index($0, ":") + 1); gsub(/\t/, " ", suites) }
-			tolower($1) == "uris:" { uri = $2 }
-			END { flush() }' "$f"
-	done
-}
-
 # --- Level 1: the debootstrap tree ------------------------------------------
 if [ ! -d "$base" ]; then
-	mirror=${LGUEST_DEBIAN_MIRROR:-$(mirror_from_apt | head -1)}
+	mirror=${LGUEST_DEBIAN_MIRROR:-$(mirror_from_apt "$ROOTFS_SUITE" | head -1)}
 	[ -n "$mirror" ] || die "no '$ROOTFS_SUITE' source in /etc/apt: set LGUEST_DEBIAN_MIRROR"
 	note "debootstrap $ROOTFS_SUITE/$ROOTFS_ARCH from $mirror (several minutes)"
 	mkdir -p "$tmp" "$CACHE/debs"

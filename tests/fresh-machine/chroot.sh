@@ -57,11 +57,19 @@ fresh_remove() {
 	rm -rf --one-file-system "$tree"
 }
 
+# fresh_base: under the cache's lock, held only while the base is made
+# (a subshell: the chroot that follows must not inherit it).
 fresh_base() {
-	local days=${FRESH_BASE_DAYS:-14} mirror tmp
 	mkdir -p "$FRESH_DIR"
-	exec 8>"$FRESH_DIR/.lock"
-	flock 8
+	(
+		exec 8>"$FRESH_DIR/.lock"
+		flock 8
+		fresh_base_locked
+	)
+}
+
+fresh_base_locked() {
+	local days=${FRESH_BASE_DAYS:-14} mirror tmp
 	if [ -f "$FRESH_BASE" ] && [ -z "$(find "$FRESH_BASE" -mtime +"$days")" ]; then
 		echo "base: $FRESH_BASE, made $(date -r "$FRESH_BASE" +%F)"
 		return 0

@@ -5,19 +5,22 @@
 # this machine comes from a package that tools/deps.d/*.list names, or from
 # an Essential package (which every Debian system has).
 #
-# It reads the project's shell scripts and Makefile recipes, picks out the
-# words in command position (the first word of a command, after a pipe,
-# "&&", ";", "$(", "then", and after wrappers such as timeout or exec),
-# keeps those that are programs on PATH (not builtins, keywords or the
-# scripts' own functions) and asks dpkg which package ships each.  Prints
-# one line per problem and a summary, as PASS/FAIL lines, and exits non-zero
-# when anything is missing from the lists:
+# It reads the project's shell scripts and Makefile recipes (debian/rules
+# among them), picks out the words in command position (the first word of
+# a command, after a pipe, "&&", ";", "$(", "then", and after wrappers such
+# as timeout or exec), keeps those that are programs on PATH (not
+# builtins, keywords or the scripts' own functions) and asks dpkg which
+# package ships each.  Prints one line per problem and a summary, as
+# PASS/FAIL lines, and exits non-zero when anything is missing from the
+# lists:
 #
 #   FAIL deps-rsync: 'rsync' (tests/bench/build-module.sh:19) is in package
 #        rsync, which is neither Essential nor in tools/deps.d
 #
-# A tool that machine has, but that no package lists, is what breaks a new
+# A tool this machine has, but that no package lists, is what breaks a new
 # machine: the scripts work on the developer's machine and nowhere else.
+# (A program that is not installed at all is not seen here: the new
+# machine of 05-fresh-machine finds those.)
 #
 #   check-deps.sh [-v]      -v: also list every command and its package
 set -uo pipefail
@@ -32,12 +35,12 @@ export PATH=$PATH:/usr/local/sbin:/usr/sbin:/sbin
 # Debian image's own tests) use the Guest's programs and are left out, and
 # so are the packages' maintainer scripts, which run on a user's machine.
 scripts() {
-	git ls-files -- .ci tools tests guest-patches host-module Makefile mk |
+	git ls-files -- .ci tools tests guest-patches host-module launcher Makefile mk debian/rules |
 		grep -vE '^tests/(guest-native/init|linux-guest/init|rootfs/(guest-tests|overlay)/)' |
 		while read -r f; do
 			case $f in
 			*.sh | .ci/run) echo "$f" ;;
-			Makefile | *.mk | */Makefile) echo "$f" ;;
+			Makefile | *.mk | */Makefile | debian/rules) echo "$f" ;;
 			*) head -1 "$f" | grep -qE '^#!.*\b(ba)?sh\b' && echo "$f" ;;
 			esac
 		done
@@ -133,7 +136,7 @@ words() {
 		heredoc = ""
 		depth = 0
 		st[0] = "n"
-		make = (FILENAME ~ /(^|\/)Makefile$|\.mk$/)
+		make = (FILENAME ~ /(^|\/)Makefile$|\.mk$|^debian\/rules$/)
 	}
 	{
 		line = $0

@@ -18,7 +18,7 @@
 # offset) are reported.  Otherwise the build stops, naming the first patch
 # that no longer applies.  The revision used goes into the cache key, into
 # build/guest/VERSION and into the Guest kernel's version string (uname -v:
-# "#1 PREEMPT Debian 6.1.192-3 lguest-<hash>").
+# "#1 Debian 6.1.192-3 lguest-<hash>").
 #
 # Everything happens in a cache directory named after the source version
 # and a hash of the series, the patches and the config:

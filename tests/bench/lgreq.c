@@ -5,7 +5,8 @@
  *	lgreq write WORD...	one write() of the 64-bit WORDs
  *	lgreq bytes N		one write() of N bytes (a malformed request)
  *	lgreq read		one read()
- *	lgreq hold SECONDS	keep /dev/lguest open for SECONDS
+ *	lgreq hold SECONDS	keep /dev/lguest open for SECONDS (says "open"
+ *				once it is)
  *
  * Prints "ok RESULT" or "error ENAME" (e.g. "error EINVAL") on stdout and
  * exits 0 either way; it exits 1 only if /dev/lguest cannot be opened.
@@ -69,6 +70,8 @@ int main(int argc, char *argv[])
 	} else if (!strcmp(argv[1], "read")) {
 		report(read(fd, buf, sizeof(buf)));
 	} else if (!strcmp(argv[1], "hold") && argc == 3) {
+		printf("open\n");
+		fflush(stdout);
 		sleep(atoi(argv[2]));
 		printf("ok held\n");
 	} else {

@@ -69,6 +69,26 @@ fi
 case_ mem-below-minimum 2 "memory size 8 MB is outside 16 to 2048 MB" 8 "$tmp/kernel"
 case_ mem-above-maximum 2 "outside 16 to 2048 MB" 4096 "$tmp/kernel"
 
+# hold COMMAND...: another Launcher holding a lock, played by COMMAND, which
+# takes the lock, says "locked" and keeps it until its stdin is closed.
+# hold returns once it has said so (no guessing with sleep); release lets
+# go and waits for it.
+hold() {
+	local line=
+	coproc HOLD { "$@"; }
+	read -r -t 60 line <&"${HOLD[0]}"
+	[ "$line" = locked ] || echo "FAIL cli-lock-holder: '$*' never took its lock"
+}
+release() {
+	local pid=$HOLD_PID
+	[ -n "${HOLD[1]:-}" ] && eval "exec ${HOLD[1]}>&-"
+	wait "$pid" 2>/dev/null
+}
+# flock_holder -x|-s FILE: a holder of an flock() on FILE, as --block takes.
+flock_holder() {
+	exec 9<"$2" && flock "$1" 9 && echo locked && exec cat >/dev/null
+}
+
 # Disk files (--block) are checked, and locked, before the Host is touched.
 # unprivileged ARGS...: the Launcher as a user without root's powers over
 # files (the cases that need it are skipped if that cannot be arranged).
@@ -106,28 +126,21 @@ block_cases() {
 	case_ block-not-a-disk 2 "is neither a regular file nor a block device" \
 		--block /dev/null 64 "$note"
 
-	# Another Launcher (played by a shell that locks the file, then
-	# becomes "sleep" so that killing it lets go) holds the disk.
-	(exec 9<"$d/ok.img" && flock -x 9 && exec sleep 30) &
-	local holder=$!
-	sleep 0.3
+	# Another Launcher holds the disk.
+	hold flock_holder -x "$d/ok.img"
 	case_ block-locked 2 "block device file '.*/ok.img' is in use by another Launcher" \
 		--block "$d/ok.img" 64 "$note"
 	case_ block-locked-ro 2 "block device file '.*/ok.img' is in use by another Launcher" \
 		--block=ro:"$d/ok.img" 64 "$note"
-	kill $holder
-	wait $holder 2>/dev/null
+	release
 	# A reader shares with readers, not with a writer.
-	(exec 9<"$d/ok.img" && flock -s 9 && exec sleep 30) &
-	holder=$!
-	sleep 0.3
+	hold flock_holder -s "$d/ok.img"
 	case_ block-shared-locked 2 "block device file '.*/ok.img' is in use by another Launcher" \
 		--block "$d/ok.img" 64 "$note"
 	if [ ! -e /dev/lguest ]; then
 		case_ block-shared-ro 1 "/dev/lguest not found" --block=ro:"$d/ok.img" 64 "$note"
 	fi
-	kill $holder
-	wait $holder 2>/dev/null
+	release
 
 	# Permissions, as a user the files are not open to.
 	chmod 755 "$d"
@@ -152,22 +165,6 @@ block_cases() {
 		echo "SKIP cli-block-not-writable: cannot run as an unprivileged user"
 		echo "SKIP cli-block-unreadable: cannot run as an unprivileged user"
 	fi
-}
-
-# hold_slots START LEN: another "Launcher" (hold_lock) holds the slots
-# START to START+LEN-1 of $d/net; we return once it says the lock is held.
-# release_slots ends it by closing its stdin.
-hold_slots() {
-	local line=
-	coproc HOLD { exec "$d/hold_lock" "$d/net" "$1" "$2"; }
-	read -r -t 60 line <&"${HOLD[0]}"
-	[ "$line" = locked ] ||
-		echo "FAIL cli-sharenet-hold-$1-$2: the lock holder never took its lock"
-}
-release_slots() {
-	local pid=$HOLD_PID
-	[ -n "${HOLD[1]:-}" ] && eval "exec ${HOLD[1]}>&-"
-	wait "$pid" 2>/dev/null
 }
 
 # Network devices (launcher/net.c): a --sharenet file is created if
@@ -210,21 +207,21 @@ net_cases() {
 		echo "FAIL cli-sharenet-stale-cleared: $(od -An -tx1 "$d/net" | head -2)"
 	fi
 	# A slot held by another Launcher is skipped; none free is an error.
-	# hold_lock says "locked" on its pipe once the lock is held, and lets
-	# go when we close its stdin, so each case starts with the lock taken.
+	# The holder is hold_lock, which takes the same record locks as the
+	# Launcher (slot N is byte N).
 	if cc -O1 -Wall -Werror -o "$d/hold_lock" "$here/hold_lock.c" 2>"$d/hold_lock.log"; then
-		hold_slots 0 1
+		hold "$d/hold_lock" "$d/net" 0 1
 		out=$("$launch" -v --sharenet="$d/net" 64 "$note" 2>&1 >/dev/null)
 		if grep -q -- "--sharenet=.*/net: slot 1$" <<<"$out"; then
 			echo "PASS cli-sharenet-skips-held-slot"
 		else
 			echo "FAIL cli-sharenet-skips-held-slot: $out"
 		fi
-		release_slots
-		hold_slots 0 682
+		release
+		hold "$d/hold_lock" "$d/net" 0 682
 		case_ sharenet-full 2 ": --sharenet=.*/net: all 682 slots are taken" \
 			--sharenet="$d/net" 64 "$note"
-		release_slots
+		release
 	else
 		echo "FAIL cli-sharenet-hold-lock-builds: $(head -1 "$d/hold_lock.log")"
 	fi

@@ -37,17 +37,26 @@ expect unknown-request "error EINVAL" lgreq write 99 0
 expect wrong-length-request "error EINVAL" lgreq write 2 5 5
 expect read-before-init "error EINVAL" lgreq read
 
-# An open /dev/lguest pins the module.
-lgreq hold 3 >/dev/null &
+# An open /dev/lguest pins the module.  The holder says "open" (into a
+# file of its own) once it has opened it.
+rm -f /tmp/hold.out
+lgreq hold 60 >/tmp/hold.out &
 holder=$!
-sleep 1
-if rmmod lguest 2>/dev/null; then
+n=0
+while ! grep -q '^open' /tmp/hold.out 2>/dev/null && [ $n -lt 600 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+if ! grep -q '^open' /tmp/hold.out; then
+	fail rmmod-busy "lgreq hold never opened /dev/lguest"
+elif rmmod lguest 2>/dev/null; then
 	fail rmmod-busy "rmmod succeeded while /dev/lguest was open"
 	insmod /lguest/lguest.ko
 else
 	pass rmmod-busy
 fi
-wait $holder
+kill $holder 2>/dev/null
+wait $holder 2>/dev/null
 
 check rmmod "rmmod lguest failed" rmmod lguest
 check dev-node-gone "/dev/lguest still exists after rmmod" test ! -e /dev/lguest

@@ -90,6 +90,10 @@ boot() {
 	[ $ok = $# ]
 }
 
+# A Guest's iperf3 server: iperf3 -D goes into the background before it
+# listens, so the command waits for the port.
+IPERF_SERVER='iperf3 -s -D; for i in $(seq 300); do netstat -ltn | grep -q ":5201 " && break; sleep 0.1; done'
+
 # mbits FILE: the receiver's rate in an iperf3 report (-f m), in Mbit/s.
 mbits() {
 	grep -E 'receiver' "$1" | tail -1 | sed -n 's/.* \([0-9.]*\) Mbits\/sec.*/\1/p'
@@ -136,7 +140,12 @@ dmesg_mark
 # --- Native baseline: iperf3 over the Host's loopback ----------------------
 ip link set lo up
 iperf3 -s -D -I /tmp/iperf3-host.pid >/dev/null 2>&1
-sleep 1
+# iperf3 -D goes into the background before it listens: wait for the port.
+n=0
+while ! netstat -ltn 2>/dev/null | grep -q ':5201 ' && [ $n -lt 300 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
 if iperf3 -c 127.0.0.1 -t $IPERF_SECS -f m >/tmp/native.out 2>&1; then
 	metric net-native-loopback-iperf3 "$(mbits /tmp/native.out)"
 	pass net-native-iperf3
@@ -224,8 +233,7 @@ gcmd d 6 60 'ping -c 3 -W 5 10.0.4.1' && pass net-share-ping-d-to-c ||
 	fail net-share-ping-d-to-c "$(tail -3 /tmp/d.last | tr '\n' ' ')"
 
 # iperf3 between c (client) and d (server).
-gcmd d 6 60 'iperf3 -s -D'
-sleep 2
+gcmd d 6 60 "$IPERF_SERVER"
 for dir in c-to-d:'' d-to-c:-R; do
 	if gcmd c 5 120 "timeout 90 iperf3 -c 10.0.4.2 -t $IPERF_SECS -f m ${dir#*:}"; then
 		m=$(mbits /tmp/c.last)
@@ -266,8 +274,7 @@ e1=$(rx e 7)
 	fail net-share-promisc-receives "e received $((e1 - e0)) frames of c and d's 10 pings"
 
 # e dies (SIGKILL to its Launcher) while c sends to it as fast as it can.
-gcmd e 7 60 'iperf3 -s -D'
-sleep 2
+gcmd e 7 60 "$IPERF_SERVER"
 echo "timeout 60 iperf3 -c 10.0.4.3 -t 30 -f m >/dev/null 2>&1 &" >&5
 sleep 5
 stop_launcher e

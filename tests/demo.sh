@@ -19,7 +19,7 @@ echo "lguest demo: fetching the Debian Host kernel and building lguest.ko..."
 kernel=$("$TOP/tests/bench/fetch-host-kernel.sh" linux-image-amd64)
 module=$("$TOP/tests/bench/build-module.sh" linux-image-amd64)
 make -s -C "$TOP/launcher" >/dev/null
-echo "lguest demo: building the Guest kernel ($(elapsed) so far; cached after the first time, about 6 minutes on 2 cores)..."
+echo "lguest demo: building the Guest kernel ($(elapsed) so far; cached after the first time, about 5 minutes on 2 cores)..."
 mkdir -p "$BUILD/logs"
 if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/demo-guest-kernel.log" 2>&1; then
 	tail -20 "$BUILD/logs/demo-guest-kernel.log" >&2

@@ -23,7 +23,6 @@ bz=$BUILD/guest/bzImage
 read -r src_pkg src_rev src_hash <"$BUILD/guest/VERSION"
 pinned_rev=$(sed -n 's/^version=//p' "$TOP/guest-patches/PINNED")
 echo "INFO guest kernel: $src_pkg $src_rev + series $src_hash (PINNED: $pinned_rev)"
-grep 'build-guest-kernel: applied' "$log" | sed 's/^/INFO /'
 
 # The image is what the Launcher will load: i386 bzImage, gzip payload.
 if file -b "$bz" | grep -q 'Linux kernel x86 boot executable bzImage'; then

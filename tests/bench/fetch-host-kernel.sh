@@ -6,7 +6,9 @@
 #
 # META is a Debian meta package: linux-image-amd64 (6.1, the reference) or
 # linux-image-6.12-amd64.  The real package and its version are looked up,
-# never hard-coded.  The directory printed holds:
+# never hard-coded.  META "debug" is the debug Host kernel, built rather
+# than fetched (tools/build-debug-host-kernel.sh, docs/debug-host.md).
+# The directory printed holds:
 #	vmlinuz		the kernel to boot
 #	kdir		a path to give the module build as KDIR
 #	version		"KERNELRELEASE PACKAGE-VERSION"
@@ -15,6 +17,10 @@ set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
 meta=${1:-linux-image-amd64}
+# The debug Host kernel is built from source, with its own cache and lock.
+if [ "$meta" = debug ]; then
+	exec "$TOP/tools/build-debug-host-kernel.sh"
+fi
 # An empty answer means apt's lists are missing, or being rewritten by an
 # apt-get running at this moment: wait, refresh, ask again.
 for try in 1 2 3; do

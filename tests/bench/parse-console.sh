@@ -63,12 +63,15 @@ for t in "$@"; do
 	fi
 done
 
-# Anything the kernel says when it is unwell, anywhere in the log.  Lines
+# Anything the kernel says when it is unwell, anywhere in the log: oopses,
+# panics, lockups, and the debug Host's detectors (docs/debug-host.md):
+# KASAN, KFENCE, UBSAN, lockdep, might_sleep, debug objects, hung tasks and
+# the kmemleak report initramfs-init.sh prints at the end.  Lines
 # our tests print (results and markers) are not kernel messages, and the
 # notices a Host prints at boot about the emulated CPU's speculation bugs
 # (RETBleed, SRSO, ...) say nothing about lguest.
 cpu_notice='^(\[ *[0-9.]*\] )?[A-Za-z0-9 ]*(Spectre|RETBleed|Speculative|MDS|TAA|MMIO|GDS|SRBDS|L1TF|ITS|TSA|BHI|VMSCAPE|SSB)[A-Za-z0-9 ]*: WARNING'
-bad='Oops|BUG:|WARNING:|Kernel panic|general protection fault|cut here|soft lockup|hard LOCKUP|hung_task|blocked for more than|rcu.*(stall|detected stalls)|KASAN|UBSAN|kernel BUG|Call Trace|double fault|unable to handle'
+bad='Oops|BUG:|WARNING:|Kernel panic|general protection fault|cut here|soft lockup|hard LOCKUP|hung_task|blocked for more than|rcu.*(stall|detected stalls)|KASAN|UBSAN|kernel BUG|Call Trace|double fault|unable to handle|possible (circular|recursive) locking|inconsistent lock state|suspicious RCU usage|held lock|DEBUG_LOCKS_WARN_ON|sleeping function called from invalid context|ODEBUG:|unreferenced object|suspected memory leak'
 hits=$(grep -vE '^(PASS|FAIL|SKIP) |^===' <<<"$clean" | grep -vE "$cpu_notice" |
 	grep -E "$bad" | head -3)
 if [ -z "$hits" ]; then

@@ -10,7 +10,7 @@ set -euo pipefail
 host=6.1
 cpu=max
 smp=1
-mem=1024
+mem=
 timeout=300
 per_test=
 module=
@@ -44,16 +44,23 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ ${#tests[@]} -gt 0 ] || usage
+# What a boot (and, on the debug Host, the kmemleak scans at the end) may
+# take of the budget.
+slack=30
 case $host in
 6.1) meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
-*) die "--host must be 6.1 or 6.12" ;;
+# The debug Host kernel (docs/debug-host.md): KASAN's shadow and the
+# detectors' own tables want more memory than Debian's kernel.
+debug) meta=debug; mem=${mem:-2048}; slack=120 ;;
+*) die "--host must be 6.1, 6.12 or debug" ;;
 esac
+mem=${mem:-1024}
 for t in "${tests[@]}"; do
 	[ -f "$TOP/tests/vm/$t.sh" ] || die "no such in-VM test: tests/vm/$t.sh"
 done
 # Each test gets the whole run's budget less the boot, unless told otherwise.
-per_test=${per_test:-$((timeout - 30))}
+per_test=${per_test:-$((timeout - slack))}
 
 tag="$host/$cpu/smp$smp"
 # One directory per configuration and test list, so runs of different

@@ -25,24 +25,29 @@ passed=0 failed=0 skipped=0
 failures=()
 start_all=$(date +%s)
 
-# The two long builds of a cold run, the Guest kernel (compiling: CPU) and
-# the Debian Guest image (debootstrap: mostly the network and the disk),
-# start in the background at once, so that they overlap with each other
-# and with 05-fresh-machine's package installs.  They are only a head
-# start: the suites that need them run the same scripts, which wait on the
-# cache's lock and then find the result (or build it, and report a failure,
-# themselves).  Only for a whole run: a developer running one suite gets
-# nothing started behind his back.
+# The long builds of a cold run, the Guest kernel and the debug Host
+# kernel (compiling: CPU) and the Debian Guest image (debootstrap: mostly
+# the network and the disk), start in the background at once, so that they
+# overlap with each other and with 05-fresh-machine's package installs.
+# They are only a head start: the suites that need them run the same
+# scripts, which wait on the cache's lock and then find the result (or
+# build it, and report a failure, themselves).  Only for a whole run: a
+# developer running one suite gets nothing started behind his back.
 early=()
 if [ $# -eq 0 ] && [ -z "${LGUEST_NO_EARLY_BUILDS:-}" ]; then
 	# Each in a session of its own, so that ending one ends its compilers.
-	setsid make -s -C "$TOP" guest-kernel >"$BUILD/logs/early-guest-kernel.log" 2>&1 &
+	# The debug Host kernel (58-debug-host) is needed last: it is built
+	# after the Guest kernel, which suite 30 needs early, so that the two
+	# never share the cores (and niced: it yields them to the suites).
+	setsid bash -c 'make -s -C "$1" guest-kernel >"$2/early-guest-kernel.log" 2>&1
+		"$1/tools/build-debug-host-kernel.sh" >"$2/early-debug-host-kernel.log" 2>&1' \
+		early-builds "$TOP" "$BUILD/logs" &
 	early+=($!)
 	if [ "$(id -u)" -eq 0 ]; then
 		setsid "$TOP/tests/rootfs/build-rootfs.sh" >"$BUILD/logs/early-rootfs.log" 2>&1 &
 		early+=($!)
 	fi
-	echo "=== early builds: the Guest kernel and the Debian Guest image, in the background"
+	echo "=== early builds: the Guest kernel (then the debug Host kernel) and the Debian Guest image, in the background"
 	trap 'for pid in "${early[@]}"; do kill -- -"$pid" 2>/dev/null; done' EXIT
 fi
 for suite in "${suites[@]}"; do

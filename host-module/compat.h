@@ -36,5 +36,26 @@
 /* Kernel indirect branch tracking (CET) is also enforced in ring 1. */
 #define lg_cpu_has_ibt()	cpu_feature_enabled(X86_FEATURE_IBT)
 
+/*
+ * Threads that share a Launcher's mm without being the Launcher: kernel
+ * threads, io_uring workers and, since Linux 6.4, every "user worker"
+ * (vhost's too).
+ */
+#ifdef LGUEST_HAVE_PF_USER_WORKER
+#define LG_PF_WORKERS	(PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)
+#else
+#define LG_PF_WORKERS	(PF_KTHREAD | PF_IO_WORKER)
+#endif
+#define lg_task_is_worker(t)	((t)->flags & LG_PF_WORKERS)
+
+/* One page of another mm; Linux 6.5 dropped get_user_pages' vmas. */
+#ifdef LGUEST_HAVE_GUP_VMAS
+#define lg_get_user_page_remote(mm, addr, flags, page) \
+	get_user_pages_remote(mm, addr, 1, flags, page, NULL, NULL)
+#else
+#define lg_get_user_page_remote(mm, addr, flags, page) \
+	get_user_pages_remote(mm, addr, 1, flags, page, NULL)
+#endif
+
 #endif /* __ASSEMBLY__ */
 #endif /* _LGUEST_COMPAT_H */

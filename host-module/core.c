@@ -70,33 +70,62 @@ bool lguest_write_mem(struct lguest *lg, u32 gpa, const void *src, u32 len)
 /*H:040
  * A Guest is killed by giving it a reason to be dead: the next read() of
  * /dev/lguest sees it and hands the reason to the Launcher.  Only the first
- * reason counts.
+ * reason counts.  A Guest can be killed from anywhere (its own hypercalls,
+ * another Guest's DMA, the Launcher's memory going away), so the reason
+ * lives in the Guest's own fixed buffer, written once under a lock and
+ * published with a release store: whoever sees "dead" sees the reason.
  */
 void kill_guest(struct lguest *lg, const char *fmt, ...)
 {
+	unsigned long flags;
 	va_list ap;
-	char *reason;
 
-	if (READ_ONCE(lg->dead))
+	if (lguest_is_dead(lg))
 		return;
-	va_start(ap, fmt);
-	reason = kvasprintf(GFP_ATOMIC, fmt, ap);
-	va_end(ap);
-	if (!reason)
-		reason = (char *)"out of memory";
-	if (cmpxchg(&lg->dead, NULL, reason) && reason[0] != 'o')
-		kfree(reason);
+	spin_lock_irqsave(&lg->dead_lock, flags);
+	if (!lg->dead) {
+		va_start(ap, fmt);
+		vscnprintf(lg->dead_reason, sizeof(lg->dead_reason), fmt, ap);
+		va_end(ap);
+		/* The reason is written before anyone can see "dead". */
+		smp_store_release(&lg->dead, true);
+	}
+	spin_unlock_irqrestore(&lg->dead_lock, flags);
+	lguest_kick(lg);
+}
+
+bool lguest_is_dead(struct lguest *lg)
+{
+	/* Pairs with kill_guest(): "dead" means the reason is there. */
+	return smp_load_acquire(&lg->dead);
 }
 
 /*H:050
  * Something happened that the Guest should look at (an interrupt, a
- * break): wake its Launcher if it sleeps in HALT, and make it leave the
- * Guest if it is running on another CPU right now.
+ * break, its death): wake the Launcher thread running it if it sleeps in
+ * HALT, and make it leave the Guest if it is running on another CPU right
+ * now.  The runner is only set while a read() is running the Guest; task
+ * structures are freed after an RCU grace period, so under rcu_read_lock()
+ * the pointer stays good even if that read() is just returning.
  */
 void lguest_kick(struct lguest *lg)
 {
-	wake_up_process(lg->tsk);
-	kick_process(lg->tsk);
+	struct task_struct *runner;
+
+	/* Pairs with the barrier after lguest_run() sets the runner. */
+	smp_mb();
+	rcu_read_lock();
+	runner = READ_ONCE(lg->runner);
+	if (runner) {
+		wake_up_process(runner);
+		kick_process(runner);
+	}
+	rcu_read_unlock();
+}
+
+/* An IPI to a CPU running a Guest makes it leave: that is all we need. */
+void lguest_leave_guest(void *unused)
+{
 }
 
 static u64 make_gate(unsigned long addr, unsigned int dpl, unsigned int ist)
@@ -303,6 +332,14 @@ void lguest_run_guest_once(struct lguest *lg)
 
 	pc->regs = lg->regs;
 	pc->guest_cr3 = lguest_shadow_cr3(lg);
+	/*
+	 * From now until we are out, a change to the Launcher's memory on
+	 * another CPU must kick us out of the Guest (H:365).  The barrier
+	 * pairs with the one in lguest_mmu_invalidate().
+	 */
+	WRITE_ONCE(lg->running_cpu, cpu);
+	/* Shadow entries dropped before this are gone from our walk. */
+	smp_mb();
 	pc->guest_cr4 = __read_cr4() & ~(X86_CR4_SMEP | X86_CR4_SMAP);
 	pc->nmi_pending = 0;
 
@@ -320,6 +357,7 @@ void lguest_run_guest_once(struct lguest *lg)
 	}
 
 	lguest_enter(pc);
+	WRITE_ONCE(lg->running_cpu, -1);
 
 	restore_host_tables(pc, cpu);
 	if (cet)
@@ -333,6 +371,12 @@ void lguest_run_guest_once(struct lguest *lg)
 	lg->last_cpu = cpu;
 	vector = pc->regs.trapnum;
 
+	if (vector & LG_SWITCHER_FAULT) {
+		/* S:125: the CPU refused the Guest's state in ring 0. */
+		kill_guest(lg, "the Host could not enter the Guest: exception %llu in the Switcher",
+			   vector & ~LG_SWITCHER_FAULT);
+		vector = 0;
+	}
 	if (pc->nmi_pending || vector == X86_TRAP_NMI)
 		asm volatile("int $2");
 	if (vector >= FIRST_EXTERNAL_VECTOR && vector != IA32_SYSCALL_VECTOR)

@@ -171,7 +171,7 @@ void lguest_do_async_hcalls(struct lguest *lg)
 			return;
 		}
 		do_hcall(lg, &a, &ret);
-		if (READ_ONCE(lg->dead) || lg->dma_is_pending)
+		if (lguest_is_dead(lg) || lg->dma_is_pending)
 			return;
 	}
 }
@@ -201,7 +201,7 @@ void lguest_do_hypercalls(struct lguest *lg)
 		return;
 	}
 	lguest_do_async_hcalls(lg);
-	if (READ_ONCE(lg->dead))
+	if (lguest_is_dead(lg))
 		return;
 	if (lg->dma_is_pending) {
 		/*

@@ -327,7 +327,8 @@ static void handle_trap(struct lguest *lg)
 		return;
 	case X86_TRAP_PF:
 		regs->errcode &= 7;
-		if (lguest_demand_page(lg, lg->cr2, regs->errcode) || lg->dead)
+		if (lguest_demand_page(lg, lg->cr2, regs->errcode) ||
+		    lguest_is_dead(lg))
 			return;
 		regs->errcode = lguest_guest_fault_code(lg, lg->cr2,
 							regs->errcode);
@@ -399,12 +400,13 @@ static bool irq_waiting(struct lguest *lg)
  * arrives.  We stop for a signal, a break from another Launcher thread, a
  * DMA only the Launcher can handle, or the Guest's death.
  */
-int lguest_run(struct lguest *lg, char __user *out, size_t size)
+static int run_until_stopped(struct lguest *lg, char __user *out,
+			     size_t size)
 {
-	while (!READ_ONCE(lg->dead)) {
+	while (!lguest_is_dead(lg)) {
 		if (lg->lguest_data)
 			lguest_do_async_hcalls(lg);
-		if (READ_ONCE(lg->dead))
+		if (lguest_is_dead(lg))
 			break;
 		if (lg->dma_is_pending) {
 			struct lguest_pending p = {
@@ -425,11 +427,12 @@ int lguest_run(struct lguest *lg, char __user *out, size_t size)
 			return -EAGAIN;
 
 		lguest_maybe_do_interrupt(lg);
-		if (READ_ONCE(lg->dead))
+		if (lguest_is_dead(lg))
 			break;
 		if (lg->halted) {
 			set_current_state(TASK_INTERRUPTIBLE);
-			if (!irq_waiting(lg) && !atomic_read(&lg->break_out))
+			if (!irq_waiting(lg) && !atomic_read(&lg->break_out) &&
+			    !lguest_is_dead(lg))
 				schedule();
 			__set_current_state(TASK_RUNNING);
 			continue;
@@ -449,4 +452,17 @@ int lguest_run(struct lguest *lg, char __user *out, size_t size)
 		handle_trap(lg);
 	}
 	return -ENOENT;
+}
+
+int lguest_run(struct lguest *lg, char __user *out, size_t size)
+{
+	int ret;
+
+	/* Kicks go to us from now on: see H:050 for the barrier. */
+	WRITE_ONCE(lg->runner, current);
+	/* Pairs with lguest_kick(): it sees us, or we see its event. */
+	smp_mb();
+	ret = run_until_stopped(lg, out, size);
+	WRITE_ONCE(lg->runner, NULL);
+	return ret;
 }

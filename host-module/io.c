@@ -17,13 +17,35 @@
  * identity cannot change while the binding exists.
  */
 #include <linux/mm.h>
+#include <linux/highmem.h>
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
 #include <linux/uaccess.h>
+#include "compat.h"
 #include "lg.h"
 
+/*H:705
+ * Locking, and what a hostile Launcher could do with it.  dma_lock guards
+ * only the list of bindings: it is a spinlock, and nothing that touches
+ * user memory (which can fault, and under userfaultfd wait forever) is
+ * ever done under it.  Filling a receiver's buffers is serialized per
+ * binding by its ring_lock, and everything done under that lock goes
+ * through remote_copy(), which never waits for a page to be faulted in
+ * from outside (a page that is not there simply fails the copy).  The
+ * sender's data is copied into a kernel buffer, from its own memory,
+ * before any lock is taken.  So one Launcher's memory tricks can stall
+ * only itself.
+ *
+ * A binding holds a reference on its Guest, and a sender holds one on the
+ * binding while it copies, so a receiver whose file is closed meanwhile
+ * stays in memory until the copy is done; its memory is reached only
+ * through the mm it was made from, and only while that mm still lives.
+ */
 static LIST_HEAD(dma_bindings);
-static DEFINE_MUTEX(dma_lock);
+static DEFINE_SPINLOCK(dma_lock);
+
+/* The most buffers one binding may have: a bound on every scan. */
+#define LG_MAX_DMA_BUFFERS	256
 
 static struct page *key_page(struct lguest *lg, u32 key)
 {
@@ -52,142 +74,221 @@ static bool check_dma(struct lguest *lg, const struct lguest_dma *dma,
 	return true;
 }
 
-static void unbind(struct lg_dma_binding *b)
+static void binding_put(struct lg_dma_binding *b)
 {
-	list_del(&b->list);
+	if (!refcount_dec_and_test(&b->refs))
+		return;
 	put_page(b->page);
+	lguest_put(b->lg);
 	kfree(b);
+}
+
+/*
+ * Copy between a kernel buffer and a Guest's memory through the mm that
+ * made the Guest, whoever is calling.  FOLL_NOWAIT, and no "locked"
+ * argument, mean the lookup never sleeps waiting for the page: not for
+ * I/O, not for a userfaultfd handler.  The caller holds a reference on
+ * the mm's users (mmget_not_zero()).
+ */
+static bool remote_copy(struct lguest *lg, u32 gpa, void *buf, u32 len,
+			bool write)
+{
+	unsigned long addr = lg->mem_base + gpa;
+	unsigned int flags = FOLL_NOWAIT | (write ? FOLL_WRITE : 0);
+
+	if (!lguest_gpa_ok(lg, gpa, len))
+		return false;
+	if (mmap_read_lock_killable(lg->mm))
+		return false;
+	while (len) {
+		unsigned int off = offset_in_page(addr);
+		unsigned int n = min_t(u32, len, PAGE_SIZE - off);
+		struct page *page;
+		void *p;
+
+		if (lg_get_user_page_remote(lg->mm, addr, flags, &page) != 1)
+			break;
+		p = kmap_local_page(page);
+		if (write)
+			memcpy(p + off, buf, n);
+		else
+			memcpy(buf, p + off, n);
+		kunmap_local(p);
+		if (write)
+			set_page_dirty_lock(page);
+		put_page(page);
+		addr += n;
+		buf += n;
+		len -= n;
+	}
+	mmap_read_unlock(lg->mm);
+	return !len;
 }
 
 /*H:710
  * BIND_DMA(key, dmas, (num << 8) | irq).  num == 0 removes the binding.
- * Returns 1 if it worked, 0 if the Guest already has too many bindings.
+ * Returns 1 if it worked, 0 if the Guest already has too many bindings
+ * or asks for more than LG_MAX_DMA_BUFFERS buffers.
  */
 u32 lguest_bind_dma(struct lguest *lg, u32 key, u32 dmas, u32 numirq)
 {
-	unsigned int num = numirq >> 8, irq = numirq & 0xFF, count = 0;
-	struct lg_dma_binding *b, *tmp;
-	struct page *page;
+	unsigned int num = numirq >> 8, irq = numirq & 0xFF;
+	struct lg_dma_binding *b, *old = NULL, *nb = NULL;
 	u32 ret = 0;
 
+	if (num > LG_MAX_DMA_BUFFERS)
+		return 0;
 	if (num && (irq >= LGUEST_IRQS ||
 		    !lguest_gpa_ok(lg, dmas, num * sizeof(struct lguest_dma)))) {
 		kill_guest(lg, "bad BIND_DMA (%#x, %u buffers, irq %u)", dmas,
 			   num, irq);
 		return 0;
 	}
-	page = num ? key_page(lg, key) : NULL;
-	if (num && !page) {
-		kill_guest(lg, "bad BIND_DMA key %#x", key);
-		return 0;
+	if (num) {
+		struct page *page = key_page(lg, key);
+
+		if (!page) {
+			kill_guest(lg, "bad BIND_DMA key %#x", key);
+			return 0;
+		}
+		nb = kzalloc(sizeof(*nb), GFP_KERNEL_ACCOUNT);
+		if (!nb) {
+			put_page(page);
+			return 0;
+		}
+		refcount_set(&nb->refs, 1);
+		refcount_inc(&lg->refs);
+		nb->lg = lg;
+		nb->key = key;
+		nb->page = page;
+		nb->offset = key & ~PAGE_MASK;
+		nb->dmas = dmas;
+		nb->num = num;
+		nb->irq = irq;
+		mutex_init(&nb->ring_lock);
 	}
 
-	mutex_lock(&dma_lock);
-	list_for_each_entry_safe(b, tmp, &dma_bindings, list) {
-		if (b->lg != lg)
-			continue;
-		if (b->key == key) {
-			unbind(b);
+	spin_lock(&dma_lock);
+	list_for_each_entry(b, &dma_bindings, list) {
+		if (b->lg == lg && b->key == key) {
+			list_del_init(&b->list);
+			lg->bindings--;
+			old = b;
 			ret = !num;
-		} else {
-			count++;
+			break;
 		}
 	}
-	if (num && count < LGUEST_MAX_DMA) {
-		b = kzalloc(sizeof(*b), GFP_KERNEL);
-		if (b) {
-			b->lg = lg;
-			b->key = key;
-			b->page = page;
-			b->offset = key & ~PAGE_MASK;
-			b->dmas = dmas;
-			b->num = num;
-			b->irq = irq;
-			list_add_tail(&b->list, &dma_bindings);
-			page = NULL;
-			ret = 1;
-		}
+	if (nb && lg->bindings < LGUEST_MAX_DMA) {
+		list_add_tail(&nb->list, &dma_bindings);
+		lg->bindings++;
+		nb = NULL;
+		ret = 1;
 	}
-	mutex_unlock(&dma_lock);
-	if (page)
-		put_page(page);
+	spin_unlock(&dma_lock);
+
+	if (old)
+		binding_put(old);
+	if (nb)
+		binding_put(nb);
 	return ret;
 }
 
-/* Copy between Guest memory of another Launcher and a kernel buffer. */
-static bool remote_access(struct lguest *lg, u32 gpa, void *buf, u32 len,
-			  bool write)
+/*
+ * Find a free buffer (used_len 0) among a binding's, from the one after
+ * the last filled: its slot and Guest-physical address.  The caller holds
+ * ring_lock.
+ */
+static bool free_buffer(struct lg_dma_binding *b, unsigned int *slot,
+			u32 *gpa)
 {
-	if (!lguest_gpa_ok(lg, gpa, len))
-		return false;
-	return access_process_vm(lg->tsk, lg->mem_base + gpa, buf, len,
-				 write ? FOLL_WRITE : 0) == len;
+	unsigned int n;
+	u32 used;
+
+	for (n = 0; n < b->num; n++) {
+		*slot = (b->next + n) % b->num;
+		*gpa = b->dmas + *slot * sizeof(struct lguest_dma);
+		if (!remote_copy(b->lg, *gpa, &used, sizeof(used), false))
+			return false;
+		if (!used)
+			return true;
+	}
+	return false;
 }
 
-/*H:720
- * The Host-side copy: find a free buffer (used_len 0) among the
- * receiver's bound buffers, copy section by section, record how much was
- * used in both the receiver's and the sender's struct lguest_dma, and
- * raise the receiver's interrupt.  A receiver with no free buffer drops
- * the data, as a full network card would (the sender sees used_len 0).
- */
-static u32 transfer(struct lguest *src, const struct lguest_dma *sdma,
-		    struct lg_dma_binding *b)
+/* Copy what the sender gave (already in @buf) into the receiver's buffer. */
+static u32 fill_buffer(struct lg_dma_binding *b, u32 gpa, const u8 *buf,
+		       u32 total)
 {
 	struct lguest *dst = b->lg;
 	struct lguest_dma ddma;
-	unsigned int n, si = 0, di = 0;
-	u32 soff = 0, doff = 0, done = 0, total, gpa = 0;
-	u8 *buf;
+	u32 done = 0, room, i;
 
-	for (n = 0; n < b->num; n++) {
-		gpa = b->dmas + ((b->next + n) % b->num) * sizeof(ddma);
-		if (!remote_access(dst, gpa, &ddma, sizeof(ddma), false)) {
-			kill_guest(dst, "bad bound DMA buffer %#x", gpa);
-			return 0;
-		}
-		if (!ddma.used_len)
-			break;
-	}
-	if (n == b->num)
+	if (!remote_copy(dst, gpa, &ddma, sizeof(ddma), false))
 		return 0;
-	if (!check_dma(dst, &ddma, &total)) {
+	if (!check_dma(dst, &ddma, &room)) {
 		kill_guest(dst, "bad bound DMA buffer %#x", gpa);
 		return 0;
 	}
-	buf = kmalloc(PAGE_SIZE, GFP_KERNEL);
+	for (i = 0; i < LGUEST_MAX_DMA_SECTIONS && ddma.len[i] && done < total;
+	     i++) {
+		u32 len = min_t(u32, ddma.len[i], total - done);
+
+		if (!remote_copy(dst, ddma.addr[i], (void *)buf + done, len,
+				 true))
+			break;
+		done += len;
+	}
+	return done;
+}
+
+/*H:720
+ * The Host-side copy: the sender's data into a kernel buffer first, then,
+ * under the binding's ring_lock, into a free buffer among the receiver's
+ * bound ones; we record how much was used in both the receiver's and the
+ * sender's struct lguest_dma, and raise the receiver's interrupt.  A
+ * receiver with no free buffer drops the data, as a full network card
+ * would (the sender sees used_len 0), and so does one whose memory is not
+ * there to be written right now.
+ */
+static u32 transfer(struct lguest *src, const struct lguest_dma *sdma,
+		    u32 total, struct lg_dma_binding *b)
+{
+	struct lguest *dst = b->lg;
+	u32 done = 0, off = 0, gpa, used;
+	unsigned int i, slot;
+	u8 *buf;
+
+	buf = kvmalloc(max_t(u32, total, 1), GFP_KERNEL_ACCOUNT);
 	if (!buf)
 		return 0;
-	while (si < LGUEST_MAX_DMA_SECTIONS && sdma->len[si] &&
-	       di < LGUEST_MAX_DMA_SECTIONS && ddma.len[di]) {
-		u32 len = min3((u32)sdma->len[si] - soff,
-			       (u32)ddma.len[di] - doff, (u32)PAGE_SIZE);
-
-		if (!lguest_read_mem(src, buf, sdma->addr[si] + soff, len))
-			break;
-		if (!remote_access(dst, ddma.addr[di] + doff, buf, len, true)) {
-			kill_guest(dst, "cannot write DMA buffer");
-			break;
-		}
-		done += len;
-		soff += len;
-		doff += len;
-		if (soff == sdma->len[si]) {
-			si++;
-			soff = 0;
-		}
-		if (doff == ddma.len[di]) {
-			di++;
-			doff = 0;
-		}
+	for (i = 0; i < LGUEST_MAX_DMA_SECTIONS && sdma->len[i]; i++) {
+		if (!lguest_read_mem(src, buf + off, sdma->addr[i],
+				     sdma->len[i]))
+			goto out;
+		off += sdma->len[i];
 	}
-	kfree(buf);
+	if (!mmget_not_zero(dst->mm))
+		goto out;
+	if (mutex_lock_killable(&b->ring_lock))
+		goto out_mm;
+	if (lguest_is_dead(dst) || list_empty(&b->list))
+		goto out_unlock;
+	if (!free_buffer(b, &slot, &gpa))
+		goto out_unlock;
+	done = fill_buffer(b, gpa, buf, total);
 	/* A zero-length send still fills a buffer: used_len can't be 0. */
-	ddma.used_len = done ? done : 1;
-	if (remote_access(dst, gpa, &ddma.used_len, sizeof(u32), true)) {
-		b->next = (b->next + n + 1) % b->num;
+	used = done ? done : 1;
+	if (!lguest_is_dead(dst) &&
+	    remote_copy(dst, gpa, &used, sizeof(used), true)) {
+		b->next = (slot + 1) % b->num;
 		lguest_set_irq(dst, b->irq);
 	}
+out_unlock:
+	mutex_unlock(&b->ring_lock);
+out_mm:
+	mmput(dst->mm);
+out:
+	kvfree(buf);
 	return done;
 }
 
@@ -197,11 +298,10 @@ static u32 transfer(struct lguest *src, const struct lguest_dma *sdma,
  */
 void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
 {
+	struct lg_dma_binding *b, *found = NULL;
 	struct lguest_dma dma;
-	struct lg_dma_binding *b;
 	struct page *page;
-	u32 total, used = 0;
-	bool found = false;
+	u32 total, used;
 
 	if (!lguest_read_mem(lg, &dma, udma, sizeof(dma)))
 		return;
@@ -214,19 +314,21 @@ void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
 		kill_guest(lg, "bad SEND_DMA key %#x", key);
 		return;
 	}
-	mutex_lock(&dma_lock);
+	spin_lock(&dma_lock);
 	list_for_each_entry(b, &dma_bindings, list) {
 		if (b->lg == lg || b->page != page ||
-		    b->offset != (key & ~PAGE_MASK) || READ_ONCE(b->lg->dead))
+		    b->offset != (key & ~PAGE_MASK) || lguest_is_dead(b->lg))
 			continue;
-		found = true;
-		used = transfer(lg, &dma, b);
+		refcount_inc(&b->refs);
+		found = b;
 		break;
 	}
-	mutex_unlock(&dma_lock);
+	spin_unlock(&dma_lock);
 	put_page(page);
 
 	if (found) {
+		used = transfer(lg, &dma, total, found);
+		binding_put(found);
 		lguest_write_mem(lg, udma + offsetof(struct lguest_dma, used_len),
 				 &used, sizeof(used));
 		return;
@@ -246,42 +348,53 @@ void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
  */
 long lguest_get_dma(struct lguest *lg, u32 key)
 {
-	struct lg_dma_binding *b;
+	struct lg_dma_binding *b, *found = NULL;
+	unsigned int slot;
 	long ret = -ENOENT;
-	unsigned int n, i;
+	u32 gpa, irq;
 
-	mutex_lock(&dma_lock);
+	spin_lock(&dma_lock);
 	list_for_each_entry(b, &dma_bindings, list) {
-		if (b->lg != lg || b->key != key)
-			continue;
-		for (n = 0; n < b->num; n++) {
-			u32 gpa, used, irq = b->irq;
-
-			i = (b->next + n) % b->num;
-			gpa = b->dmas + i * sizeof(struct lguest_dma);
-			if (!lguest_read_mem(lg, &used, gpa, 4))
-				break;
-			if (used)
-				continue;
-			if (lguest_write_mem(lg, gpa, &irq, 4)) {
-				ret = gpa;
-				b->next = (i + 1) % b->num;
-			}
+		if (b->lg == lg && b->key == key) {
+			refcount_inc(&b->refs);
+			found = b;
 			break;
 		}
-		break;
 	}
-	mutex_unlock(&dma_lock);
+	spin_unlock(&dma_lock);
+	if (!found)
+		return -ENOENT;
+
+	if (mutex_lock_killable(&found->ring_lock)) {
+		binding_put(found);
+		return -EINTR;
+	}
+	irq = found->irq;
+	if (free_buffer(found, &slot, &gpa) &&
+	    remote_copy(lg, gpa, &irq, sizeof(irq), true)) {
+		found->next = (slot + 1) % found->num;
+		ret = gpa;
+	}
+	mutex_unlock(&found->ring_lock);
+	binding_put(found);
 	return ret;
 }
 
+/* The Guest is going: take its bindings off the list. */
 void lguest_release_dma(struct lguest *lg)
 {
 	struct lg_dma_binding *b, *tmp;
+	LIST_HEAD(gone);
 
-	mutex_lock(&dma_lock);
+	spin_lock(&dma_lock);
 	list_for_each_entry_safe(b, tmp, &dma_bindings, list)
-		if (b->lg == lg)
-			unbind(b);
-	mutex_unlock(&dma_lock);
+		if (b->lg == lg) {
+			list_move(&b->list, &gone);
+			lg->bindings--;
+		}
+	spin_unlock(&dma_lock);
+	list_for_each_entry_safe(b, tmp, &gone, list) {
+		list_del_init(&b->list);
+		binding_put(b);
+	}
 }

@@ -10,6 +10,9 @@
 #include <linux/wait.h>
 #include <linux/hrtimer.h>
 #include <linux/sched.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/mmu_notifier.h>
 #include <lguest_abi.h>
 #include "lg_asm.h"
 
@@ -86,22 +89,26 @@ struct lg_shadow_root {
 
 /* A key the Guest has bound receive buffers to (BIND_DMA). */
 struct lg_dma_binding {
-	struct list_head list;	/* on the global list of bindings */
-	struct lguest *lg;
+	struct list_head list;	/* on the global list, under dma_lock */
+	refcount_t refs;	/* the list's, and each sender's */
+	struct lguest *lg;	/* holds a reference on the Guest */
 	u32 key;
-	struct page *page;	/* the key's page, pinned: identity for matching */
+	struct page *page;	/* the key's page: identity for matching */
 	unsigned int offset;
 	u32 dmas;		/* Guest-physical address of the array */
-	u16 num, next;
+	u16 num;
 	u8 irq;
+	struct mutex ring_lock;	/* who fills the next buffer */
+	u16 next;		/* under ring_lock */
 };
 
 /*H:220
  * struct lguest is one Guest: everything the Host knows about it.
  */
 struct lguest {
+	refcount_t refs;	/* the file's, and each DMA binding's */
+
 	/* The Launcher: its memory is the Guest's memory. */
-	struct task_struct *tsk;
 	struct mm_struct *mm;
 	unsigned long mem_base;	/* Launcher address of Guest-physical 0 */
 	u32 pfn_limit;
@@ -109,6 +116,8 @@ struct lguest {
 	u16 guestid;
 
 	struct mutex run_lock;	/* one read() at a time */
+	struct task_struct *runner;	/* the thread in that read() */
+	int running_cpu;	/* where the Guest runs right now, or -1 */
 	struct lguest_regs regs;
 	u32 cr2;
 	int last_cpu;
@@ -125,9 +134,17 @@ struct lguest {
 	/* The Guest's GDT, after validation. */
 	u64 gdt[LG_GDT_GUEST_ENTRIES];
 
-	/* Shadow page tables. */
+	/*
+	 * Shadow page tables (H:300).  shadow_lock guards every shadow
+	 * entry; it is taken by the Guest's own faults and hypercalls and
+	 * by the notifier that tells us the Launcher's memory changed.
+	 */
+	spinlock_t shadow_lock;
+	struct mmu_interval_notifier mmu;
+	bool mmu_registered;
 	struct lg_shadow_root roots[LG_SHADOW_ROOTS];
 	unsigned int cur_root, next_evict;
+	unsigned int shadow_pages, shadow_page_limit;
 
 	/* Interrupts. */
 	DECLARE_BITMAP(irqs_pending, LGUEST_IRQS);
@@ -137,13 +154,17 @@ struct lguest {
 	/* I/O: a DMA the Launcher must handle. */
 	bool dma_is_pending;
 	u32 pending_dma, pending_key;
+	unsigned int bindings;	/* how many keys bound, under dma_lock */
 
 	/* LHREQ_BREAK */
 	atomic_t break_out;
 	wait_queue_head_t break_wq;
 
-	/* Set once the Guest is dead: why. */
-	char *dead;
+	/* Once the Guest is dead: why (H:040), and whether read() said so. */
+	spinlock_t dead_lock;
+	bool dead;
+	bool death_reported;	/* under run_lock */
+	char dead_reason[LGUEST_REASON_MAX];
 };
 
 /* core.c */
@@ -151,7 +172,9 @@ int lguest_pcpu_init(void);
 void lguest_pcpu_free(void);
 void lguest_run_guest_once(struct lguest *lg);
 void lguest_kick(struct lguest *lg);
+void lguest_leave_guest(void *unused);
 void kill_guest(struct lguest *lg, const char *fmt, ...) __printf(2, 3);
+bool lguest_is_dead(struct lguest *lg);
 bool lguest_read_mem(struct lguest *lg, void *dst, u32 gpa, u32 len);
 bool lguest_write_mem(struct lguest *lg, u32 gpa, const void *src, u32 len);
 bool lguest_gpa_ok(struct lguest *lg, u32 gpa, u32 len);
@@ -201,6 +224,7 @@ long lguest_get_dma(struct lguest *lg, u32 key);
 void lguest_release_dma(struct lguest *lg);
 
 /* lguest_user.c */
+void lguest_put(struct lguest *lg);
 int lguest_device_init(void);
 void lguest_device_remove(void);
 

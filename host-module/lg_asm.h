@@ -65,6 +65,12 @@
 #define LG_HOST_CS_ENTRY	2
 #define LG_HOST_DS_ENTRY	3
 
+/*
+ * Added to the vector in regs.trapnum when the exception hit the Switcher
+ * itself (ring 0) rather than the Guest: see S:125.
+ */
+#define LG_SWITCHER_FAULT	0x100
+
 /* The IST slot our NMI gate uses (1-based, as in the gate). */
 #define LG_NMI_IST		7
 

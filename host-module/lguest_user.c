@@ -10,13 +10,20 @@
  *		names no known request, or has bad arguments;
  *	EINVAL	read() on a file with no initialized Guest;
  *	EBUSY	LHREQ_INITIALIZE on a file that already has a Guest, or a
- *		second read() while one is running the Guest.
+ *		second read() while one is running the Guest;
+ *	EPERM	any request from outside the Launcher (see H:105).
+ *
+ * The file is open to every member of the lguest group, so whoever holds it
+ * is as untrusted as the Guest itself: nothing a request says, and nothing
+ * the caller does to its memory meanwhile, may hurt the Host or another
+ * process.
  */
 #include <linux/miscdevice.h>
 #include <linux/fs.h>
 #include <linux/uaccess.h>
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/task.h>
 #include <linux/vmalloc.h>
 #include "compat.h"
 #include "lg.h"
@@ -40,18 +47,42 @@ static const unsigned int lhreq_words[] = {
 	[LHREQ_BREAK] = 2,
 };
 
+/*H:105
+ * Who may use a Guest?  Only the address space that made it: the Guest's
+ * memory is that mm's memory, and every access the Host makes to it goes
+ * through the caller's page tables.  A fork()ed child shares the open file
+ * but not the memory, and after exec() the same process has a new mm;
+ * both are refused.  So is any kernel thread or io_uring worker: they may
+ * share the mm, but their FPU registers are not the Launcher's, and the
+ * Guest's FPU state *is* the Launcher's (H:090).
+ */
+static bool is_launcher(struct lguest *lg)
+{
+	return current->mm == lg->mm && !lg_task_is_worker(current);
+}
+
+/*
+ * The struct lguest lives until its last reference goes: the file holds
+ * one, and so does every DMA binding (a sender on another CPU may be
+ * filling one of its buffers while the file is closed).
+ */
+void lguest_put(struct lguest *lg)
+{
+	if (!refcount_dec_and_test(&lg->refs))
+		return;
+	mmdrop(lg->mm);
+	ida_free(&guest_ids, lg->guestid);
+	vfree(lg);
+}
+
+/* Closing the file: stop everything that could touch the Guest. */
 static void free_guest(struct lguest *lg)
 {
+	kill_guest(lg, "the Launcher closed /dev/lguest");
 	lguest_stop_timer(lg);
 	lguest_release_dma(lg);
 	lguest_free_pagetables(lg);
-	if (lg->mm)
-		mmdrop(lg->mm);
-	if (lg->tsk)
-		put_task_struct(lg->tsk);
-	ida_free(&guest_ids, lg->guestid);
-	kfree(lg->dead);
-	vfree(lg);
+	lguest_put(lg);
 }
 
 /*H:130
@@ -60,6 +91,10 @@ static void free_guest(struct lguest *lg)
  * at Guest-physical "pgdir", with the Guest kernel's segments at ring 1,
  * interrupts (virtually) off, and %esi pointing at Guest-physical 0 where
  * a Linux Guest finds its boot parameters.
+ *
+ * Two threads may race to initialize one file: the Guest is built first
+ * and published with one compare-and-exchange, so exactly one wins and
+ * the loser's Guest is taken apart again before anyone could see it.
  */
 static int initialize(struct file *file, const u64 *args)
 {
@@ -68,7 +103,9 @@ static int initialize(struct file *file, const u64 *args)
 	struct lguest *lg;
 	int err, id;
 
-	if (file->private_data)
+	if (lg_task_is_worker(current) || !current->mm)
+		return -EPERM;
+	if (READ_ONCE(file->private_data))
 		return -EBUSY;
 	if ((base & ~PAGE_MASK) || !pfnlimit || pfnlimit > LG_MAX_PFN ||
 	    start > U32_MAX || page_offset > U32_MAX || pgdir > U32_MAX ||
@@ -76,7 +113,7 @@ static int initialize(struct file *file, const u64 *args)
 	    !access_ok((void __user *)base, pfnlimit << PAGE_SHIFT))
 		return -EINVAL;
 
-	lg = vzalloc(sizeof(*lg));
+	lg = __vmalloc(sizeof(*lg), GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!lg)
 		return -ENOMEM;
 	id = ida_alloc_max(&guest_ids, U16_MAX, GFP_KERNEL);
@@ -84,24 +121,26 @@ static int initialize(struct file *file, const u64 *args)
 		vfree(lg);
 		return id;
 	}
+	refcount_set(&lg->refs, 1);
 	lg->guestid = id;
 	lg->mem_base = base;
 	lg->pfn_limit = pfnlimit;
 	lg->page_offset = page_offset;
+	lg->mm = current->mm;
+	mmgrab(lg->mm);
+	lg->running_cpu = -1;
 	mutex_init(&lg->run_lock);
+	spin_lock_init(&lg->dead_lock);
 	init_waitqueue_head(&lg->break_wq);
 	lguest_init_timer(lg);
 	lguest_setup_gdt(lg);
 
 	err = lguest_init_pagetables(lg, pgdir);
 	if (err) {
-		free_guest(lg);
+		lguest_free_pagetables(lg);
+		lguest_put(lg);
 		return err;
 	}
-	lg->tsk = current;
-	get_task_struct(lg->tsk);
-	lg->mm = current->mm;
-	mmgrab(lg->mm);
 
 	lg->regs.cs = GUEST_KERNEL_CS;
 	lg->regs.ss = GUEST_KERNEL_DS;
@@ -111,7 +150,10 @@ static int initialize(struct file *file, const u64 *args)
 	lg->regs.rip = start;
 	lg->regs.rsi = 0;
 
-	file->private_data = lg;
+	if (cmpxchg_release(&file->private_data, NULL, lg)) {
+		free_guest(lg);
+		return -EBUSY;
+	}
 	return 0;
 }
 
@@ -133,6 +175,12 @@ static int do_break(struct lguest *lg, u64 on)
 	return 0;
 }
 
+static struct lguest *file_guest(struct file *file)
+{
+	/* Pairs with the cmpxchg_release() that published it. */
+	return smp_load_acquire((struct lguest **)&file->private_data);
+}
+
 /*H:110
  * A write is a request.  We copy in the request word first, check the
  * length the request needs, and only then look at the rest.
@@ -140,7 +188,7 @@ static int do_break(struct lguest *lg, u64 on)
 static ssize_t lguest_write(struct file *file, const char __user *in,
 			    size_t size, loff_t *off)
 {
-	struct lguest *lg = file->private_data;
+	struct lguest *lg = file_guest(file);
 	u64 args[6];
 	u64 req;
 	long ret;
@@ -161,10 +209,14 @@ static ssize_t lguest_write(struct file *file, const char __user *in,
 	}
 	if (!lg)
 		return -EINVAL;
+	if (!is_launcher(lg))
+		return -EPERM;
 	switch (req) {
 	case LHREQ_GETDMA:
-		if (current->mm != lg->mm || args[1] > U32_MAX)
+		if (args[1] > U32_MAX)
 			return -EINVAL;
+		if (lguest_is_dead(lg))
+			return -ENOENT;
 		return lguest_get_dma(lg, args[1]);
 	case LHREQ_IRQ:
 		if (args[1] >= LGUEST_IRQS)
@@ -179,30 +231,35 @@ static ssize_t lguest_write(struct file *file, const char __user *in,
 }
 
 /*H:120
- * A read runs the Guest, from the Launcher that made it.  The read that
- * finds the Guest dead fails with ENOENT; every read after that returns
- * the reason, as a NUL-terminated string.
+ * A read runs the Guest.  However the Guest died, in this read or while
+ * nobody was running it (another Guest's DMA can kill it, and so can its
+ * Launcher's address space going away), the first read that finds it
+ * dead fails with ENOENT, and every read after that returns the reason,
+ * as a NUL-terminated string cut to fit the buffer.
  */
 static ssize_t lguest_read(struct file *file, char __user *out,
 			   size_t size, loff_t *off)
 {
-	struct lguest *lg = file->private_data;
+	struct lguest *lg = file_guest(file);
 	ssize_t ret;
 
-	if (!lg || current->mm != lg->mm)
+	if (!lg)
 		return -EINVAL;
-	if (lg->dead) {
-		size_t len = strlen(lg->dead) + 1;
+	if (!is_launcher(lg))
+		return -EPERM;
+	if (!mutex_trylock(&lg->run_lock))
+		return -EBUSY;
+	if (lguest_is_dead(lg) && lg->death_reported) {
+		size_t len = strnlen(lg->dead_reason, LGUEST_REASON_MAX - 1) + 1;
 
 		if (len > size)
 			len = size;
-		if (copy_to_user(out, lg->dead, len))
-			return -EFAULT;
-		return len;
+		ret = copy_to_user(out, lg->dead_reason, len) ? -EFAULT : len;
+	} else {
+		ret = lguest_run(lg, out, size);
+		if (ret == -ENOENT)
+			lg->death_reported = true;
 	}
-	if (!mutex_trylock(&lg->run_lock))
-		return -EBUSY;
-	ret = lguest_run(lg, out, size);
 	mutex_unlock(&lg->run_lock);
 	return ret;
 }

@@ -22,6 +22,17 @@
  * up in the Guest's own tables and, if the Guest allows the access, fill
  * in the shadow entry and let the Guest retry.  Otherwise it was a real
  * fault, and it goes to the Guest.
+ *
+ * The shadow entries point at the Launcher's pages, so they must follow
+ * whatever the Launcher's own page tables do: munmap(), mremap(),
+ * madvise(MADV_DONTNEED), fork() and the copy-on-write after it, swap,
+ * migration, writeback of a shared file.  We do it the way KVM does: the
+ * shadow holds no reference on any page, and an MMU interval notifier on
+ * the Guest's memory tells us before the Launcher's mapping of it changes,
+ * so we drop our shadows first (H:365).  The Guest's memory is then just
+ * the Launcher's memory, swapped, migrated, charged and written back like
+ * any other; all the Host keeps is its shadow tables, which are charged to
+ * the Launcher's memory cgroup and bounded per Guest (H:325).
  */
 #include <linux/mm.h>
 #include <linux/highmem.h>
@@ -31,8 +42,6 @@
 #define GP_PRESENT	0x001U
 #define GP_RW		0x002U
 #define GP_USER		0x004U
-#define GP_PWT		0x008U
-#define GP_PCD		0x010U
 #define GP_ACCESSED	0x020U
 #define GP_DIRTY	0x040U
 #define GP_PSE		0x080U
@@ -51,43 +60,86 @@ static u64 *table_of(u64 entry)
 	return __va(entry & PTE_PFN_MASK);
 }
 
-/* Dropping a shadow entry releases the Guest page it pinned. */
-static void release_pte(u64 pte)
+static void free_shadow_pt(struct lguest *lg, u64 *pmde)
 {
-	if (pte & _PAGE_PRESENT)
-		put_page(pfn_to_page((pte & PTE_PFN_MASK) >> PAGE_SHIFT));
-}
-
-static void free_shadow_pt(u64 *pmde)
-{
-	u64 *pt;
-	unsigned int i;
-
 	if (!(*pmde & _PAGE_PRESENT))
 		return;
-	pt = table_of(*pmde);
-	for (i = 0; i < PTRS_PER_PTE; i++)
-		release_pte(pt[i]);
+	free_page((unsigned long)table_of(*pmde));
 	*pmde = 0;
-	free_page((unsigned long)pt);
+	lg->shadow_pages--;
 }
 
-/* Forget the shadows of Guest page directory entries [first, last). */
-static void clear_root_range(struct lg_shadow_root *r, u32 first, u32 last)
+/*
+ * Forget the shadows of Guest page directory entries [first, last).  The
+ * caller holds shadow_lock.
+ */
+static void clear_root_range(struct lguest *lg, struct lg_shadow_root *r,
+			     u32 first, u32 last)
 {
 	u32 i;
 
-	if (!r->top)
-		return;
-	for (i = first * 2; i < last * 2; i++)
-		free_shadow_pt(&r->pmd[i / PTRS_PER_PMD][i % PTRS_PER_PMD]);
+	for (i = first * 2; i < last * 2; i++) {
+		u64 *pmd = r->pmd[i / PTRS_PER_PMD];
+
+		if (pmd)
+			free_shadow_pt(lg, &pmd[i % PTRS_PER_PMD]);
+	}
 }
 
-static void free_root(struct lg_shadow_root *r)
+static void clear_all_roots(struct lguest *lg)
 {
 	unsigned int i;
 
-	clear_root_range(r, 0, 1024);
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		clear_root_range(lg, &lg->roots[i], 0, 1024);
+}
+
+/*H:365
+ * The Launcher's mapping of the Guest's memory is about to change.  We
+ * drop every shadow entry (it is only a cache, and this is rare: nothing
+ * a well-behaved Launcher does while its Guest runs changes the mapping)
+ * and bump the notifier's sequence, so a fault that looked the page up
+ * before the change will not install it (H:320).  If the Guest is on a
+ * CPU right now, that CPU's TLB may still hold the old translations:
+ * an IPI makes it leave the Guest, and every entry reloads cr3, which
+ * flushes them.  When the change is the Launcher's address space going
+ * away altogether (exit, or exec), the Guest dies with it.
+ */
+static bool lguest_mmu_invalidate(struct mmu_interval_notifier *mni,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq)
+{
+	struct lguest *lg = container_of(mni, struct lguest, mmu);
+	int cpu;
+
+	if (mmu_notifier_range_blockable(range))
+		spin_lock(&lg->shadow_lock);
+	else if (!spin_trylock(&lg->shadow_lock))
+		return false;
+	mmu_interval_set_seq(mni, cur_seq);
+	clear_all_roots(lg);
+	spin_unlock(&lg->shadow_lock);
+
+	if (range->event == MMU_NOTIFY_RELEASE)
+		kill_guest(lg, "the Launcher's address space went away");
+
+	/* Pairs with the barrier after lguest_run_guest_once() sets it. */
+	smp_mb();
+	cpu = READ_ONCE(lg->running_cpu);
+	if (cpu >= 0 && cpu != raw_smp_processor_id())
+		smp_call_function_single(cpu, lguest_leave_guest, NULL, 1);
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops lguest_mmu_ops = {
+	.invalidate = lguest_mmu_invalidate,
+};
+
+static void free_root(struct lguest *lg, struct lg_shadow_root *r)
+{
+	unsigned int i;
+
+	clear_root_range(lg, r, 0, 1024);
 	for (i = 0; i < 4; i++)
 		free_page((unsigned long)r->pmd[i]);
 	free_page((unsigned long)r->pud);
@@ -97,17 +149,22 @@ static void free_root(struct lg_shadow_root *r)
 	r->gpgdir = LG_NO_ROOT;
 }
 
+static u64 *alloc_table(void)
+{
+	return (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
+}
+
 static int alloc_root(struct lg_shadow_root *r)
 {
 	unsigned int i;
 
 	r->gpgdir = LG_NO_ROOT;
-	r->top = (u64 *)get_zeroed_page(GFP_KERNEL);
-	r->pud = (u64 *)get_zeroed_page(GFP_KERNEL);
+	r->top = alloc_table();
+	r->pud = alloc_table();
 	if (!r->top || !r->pud)
 		return -ENOMEM;
 	if (host_la57()) {
-		r->p4d = (u64 *)get_zeroed_page(GFP_KERNEL);
+		r->p4d = alloc_table();
 		if (!r->p4d)
 			return -ENOMEM;
 		r->top[0] = __pa(r->p4d) | SHADOW_TABLE;
@@ -116,7 +173,7 @@ static int alloc_root(struct lg_shadow_root *r)
 		r->top[0] = __pa(r->pud) | SHADOW_TABLE;
 	}
 	for (i = 0; i < 4; i++) {
-		r->pmd[i] = (u64 *)get_zeroed_page(GFP_KERNEL);
+		r->pmd[i] = alloc_table();
 		if (!r->pmd[i])
 			return -ENOMEM;
 		r->pud[i] = __pa(r->pmd[i]) | SHADOW_TABLE;
@@ -124,29 +181,58 @@ static int alloc_root(struct lg_shadow_root *r)
 	return 0;
 }
 
+/*H:325
+ * How much shadow a Guest may have: enough for every page of its memory
+ * to be mapped twice in each shadow root (a kernel mapping and a user
+ * one), plus room for sparse user address spaces.  A Guest that needs
+ * more (or one that maps one page at a million addresses to make us
+ * allocate) just has its shadows dropped and faulted back in: the Host's
+ * memory for it stays bounded whatever it does.
+ */
+static unsigned int shadow_limit(u32 pfn_limit)
+{
+	return LG_SHADOW_ROOTS * (pfn_limit / PTRS_PER_PTE * 2 + 256);
+}
+
+/* The caller frees the tables if this fails (lguest_free_pagetables()). */
 int lguest_init_pagetables(struct lguest *lg, u32 gpgdir)
 {
 	unsigned int i;
+	int err;
 
+	spin_lock_init(&lg->shadow_lock);
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		lg->roots[i].gpgdir = LG_NO_ROOT;
 	if ((gpgdir & ~GP_PFN_MASK) || !lguest_gpa_ok(lg, gpgdir, PAGE_SIZE))
 		return -EINVAL;
-	for (i = 0; i < LG_SHADOW_ROOTS; i++) {
-		if (alloc_root(&lg->roots[i])) {
-			lguest_free_pagetables(lg);
+	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+		if (alloc_root(&lg->roots[i]))
 			return -ENOMEM;
-		}
-	}
 	lg->roots[0].gpgdir = gpgdir;
 	lg->cur_root = 0;
+	lg->shadow_page_limit = shadow_limit(lg->pfn_limit);
+	err = mmu_interval_notifier_insert(&lg->mmu, lg->mm, lg->mem_base,
+					   (unsigned long)lg->pfn_limit << PAGE_SHIFT,
+					   &lguest_mmu_ops);
+	if (err)
+		return err;
+	lg->mmu_registered = true;
 	return 0;
 }
 
+/*
+ * Once the notifier is gone (removing it waits for any invalidation in
+ * progress) nobody else can reach the shadows.
+ */
 void lguest_free_pagetables(struct lguest *lg)
 {
 	unsigned int i;
 
+	if (lg->mmu_registered)
+		mmu_interval_notifier_remove(&lg->mmu);
+	lg->mmu_registered = false;
 	for (i = 0; i < LG_SHADOW_ROOTS; i++)
-		free_root(&lg->roots[i]);
+		free_root(lg, &lg->roots[i]);
 }
 
 /*H:310
@@ -261,20 +347,27 @@ bool lguest_guest_va_to_pa(struct lguest *lg, u32 vaddr, bool write, u32 *pa)
 
 /*H:320
  * The page fault handler's helper: make the shadow map @vaddr if the
- * Guest's own tables allow the access described by the error code.  The
- * Guest page is pinned while a shadow entry points at it, so the Host can
- * never reuse it under the Guest's feet.  A page the Guest has not yet
- * written is mapped read-only, even if the Guest allows writes, so that
- * the first write faults and we can set the dirty bit for it.
+ * Guest's own tables allow the access described by the error code.  A page
+ * the Guest has not yet written is mapped read-only, even if the Guest
+ * allows writes, so that the first write faults and we can set the dirty
+ * bit for it.  The Guest's cache-control bits (PWT, PCD) are not copied:
+ * the Host maps this memory write-back, and an uncached alias of it would
+ * make the two disagree.
+ *
+ * We look the page up in the Launcher's page tables, take no lasting
+ * reference on it, and install it only if no invalidation (H:365) began
+ * since we started looking: otherwise the page we found may already be on
+ * its way out, and we let the Guest fault again.
  */
 bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
 {
 	struct lg_shadow_root *r = &lg->roots[lg->cur_root];
+	u64 *spare = NULL, flags, *pmde, *pt;
+	unsigned long uaddr, seq;
 	struct page *page;
 	u32 pde, pte;
-	u64 flags, *pmde, *pt;
-	unsigned long uaddr;
 
+	seq = mmu_interval_read_begin(&lg->mmu);
 	if (!walk_guest(lg, vaddr, err, &pde, &pte))
 		return false;
 
@@ -284,26 +377,41 @@ bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
 		return false;
 	}
 
-	flags = pte & (GP_PRESENT | GP_RW | GP_USER | GP_PWT | GP_PCD |
-		       GP_ACCESSED | GP_DIRTY);
+	flags = pte & (GP_PRESENT | GP_RW | GP_USER | GP_ACCESSED | GP_DIRTY);
 	if (!(pde & GP_RW) || !(pte & GP_DIRTY))
 		flags &= ~GP_RW;
 	if (!(pde & GP_USER))
 		flags &= ~GP_USER;
 
 	pmde = &r->pmd[vaddr >> 30][(vaddr >> 21) & 511];
-	if (!(*pmde & _PAGE_PRESENT)) {
-		pt = (u64 *)get_zeroed_page(GFP_KERNEL);
-		if (!pt) {
+	if (!(READ_ONCE(*pmde) & _PAGE_PRESENT)) {
+		spare = alloc_table();
+		if (!spare) {
 			put_page(page);
 			kill_guest(lg, "out of memory for shadow page tables");
 			return false;
 		}
-		*pmde = __pa(pt) | SHADOW_TABLE;
+	}
+
+	spin_lock(&lg->shadow_lock);
+	if (mmu_interval_read_retry(&lg->mmu, seq))
+		goto out;
+	if (!(*pmde & _PAGE_PRESENT)) {
+		if (!spare)
+			goto out;	/* dropped meanwhile: fault again */
+		if (lg->shadow_pages >= lg->shadow_page_limit)
+			clear_all_roots(lg);
+		*pmde = __pa(spare) | SHADOW_TABLE;
+		lg->shadow_pages++;
+		spare = NULL;
 	}
 	pt = table_of(*pmde);
-	release_pte(pt[(vaddr >> 12) & 511]);
 	pt[(vaddr >> 12) & 511] = ((u64)page_to_pfn(page) << PAGE_SHIFT) | flags;
+out:
+	spin_unlock(&lg->shadow_lock);
+	put_page(page);
+	if (spare)
+		free_page((unsigned long)spare);
 	return true;
 }
 
@@ -336,7 +444,9 @@ void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
 			lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
 		r = &lg->roots[lg->next_evict];
 		lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
-		clear_root_range(r, 0, 1024);
+		spin_lock(&lg->shadow_lock);
+		clear_root_range(lg, r, 0, 1024);
+		spin_unlock(&lg->shadow_lock);
 		r->gpgdir = gpgdir;
 	}
 	lg->cur_root = r - lg->roots;
@@ -349,15 +459,13 @@ void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
  */
 void lguest_flush_tlb(struct lguest *lg, bool all)
 {
-	unsigned int i;
-
-	if (all) {
-		for (i = 0; i < LG_SHADOW_ROOTS; i++)
-			clear_root_range(&lg->roots[i], 0, 1024);
-	} else {
-		clear_root_range(&lg->roots[lg->cur_root], 0,
+	spin_lock(&lg->shadow_lock);
+	if (all)
+		clear_all_roots(lg);
+	else
+		clear_root_range(lg, &lg->roots[lg->cur_root], 0,
 				 lg->page_offset ? lg->page_offset >> 22 : 1024);
-	}
+	spin_unlock(&lg->shadow_lock);
 }
 
 static void clear_shadow_pte(struct lg_shadow_root *r, u32 vaddr)
@@ -368,7 +476,6 @@ static void clear_shadow_pte(struct lg_shadow_root *r, u32 vaddr)
 	if (!(*pmde & _PAGE_PRESENT))
 		return;
 	pt = table_of(*pmde);
-	release_pte(pt[(vaddr >> 12) & 511]);
 	pt[(vaddr >> 12) & 511] = 0;
 }
 
@@ -383,15 +490,17 @@ void lguest_set_pte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 pte)
 	struct lg_shadow_root *r;
 	unsigned int i;
 
+	spin_lock(&lg->shadow_lock);
 	if (vaddr >= lg->page_offset && lg->page_offset) {
 		for (i = 0; i < LG_SHADOW_ROOTS; i++)
 			if (lg->roots[i].gpgdir != LG_NO_ROOT)
 				clear_shadow_pte(&lg->roots[i], vaddr);
-		return;
+	} else {
+		r = find_root(lg, gpgdir);
+		if (r)
+			clear_shadow_pte(r, vaddr);
 	}
-	r = find_root(lg, gpgdir);
-	if (r)
-		clear_shadow_pte(r, vaddr);
+	spin_unlock(&lg->shadow_lock);
 }
 
 /* SET_PMD: a page directory entry changed: drop its 4 MiB of shadow. */
@@ -403,7 +512,9 @@ void lguest_set_pmd(struct lguest *lg, u32 gpgdir, u32 idx)
 		kill_guest(lg, "bad page directory index %u", idx);
 		return;
 	}
+	spin_lock(&lg->shadow_lock);
 	r = find_root(lg, gpgdir);
 	if (r)
-		clear_root_range(r, idx, idx + 1);
+		clear_root_range(lg, r, idx, idx + 1);
+	spin_unlock(&lg->shadow_lock);
 }

@@ -27,6 +27,7 @@
 #define DESC_ACCESSED	(1ULL << 40)
 #define DESC_L		(1ULL << 53)
 #define DESC_DB		(1ULL << 54)
+#define DESC_G		(1ULL << 55)
 #define DESC_DPL(d)	((unsigned int)((d) >> 45) & 3)
 
 static bool reserved_entry(unsigned int i)
@@ -96,13 +97,30 @@ void lguest_load_tls(struct lguest *lg, u32 gpa)
 	memcpy(&lg->gdt[GUEST_GDT_TLS_MIN], tls, sizeof(tls));
 }
 
+/*
+ * The descriptor a selector names, or 0 (not present) if it names nothing
+ * the Guest may use.  Selectors 0 to 3 are the null selector whatever their
+ * RPL and whatever the Guest put in GDT entry 0: the CPU never looks at
+ * entry 0, so neither may we.
+ */
 static u64 lookup(struct lguest *lg, u64 sel)
 {
 	unsigned int i = sel >> 3;
 
-	if ((sel & 4) || i >= LG_GDT_GUEST_ENTRIES || reserved_entry(i))
+	if (i == 0 || (sel & 4) || i >= LG_GDT_GUEST_ENTRIES ||
+	    reserved_entry(i))
 		return 0;
 	return lg->gdt[i];
+}
+
+/* The highest offset a (not expand-down) segment allows. */
+static u32 desc_limit(u64 d)
+{
+	u32 limit = (d & 0xFFFF) | ((d >> 32) & 0xF0000);
+
+	if (d & DESC_G)
+		limit = (limit << 12) | 0xFFF;
+	return limit;
 }
 
 /* Could the CPU load @sel into a data segment register at ring 0? */
@@ -127,6 +145,15 @@ static bool data_sel_ok(struct lguest *lg, u64 sel)
  * the Switcher itself, so a bad data selector becomes the null selector
  * (the Guest faults if it uses it) and a bad code or stack selector,
  * which iretq could not load, kills the Guest.
+ *
+ * We check what a real CPU's iretq checks, not what an emulator happens
+ * to let through: the code segment is present, 32-bit code at the
+ * selector's privilege; the stack segment is not null, writable data at
+ * that same privilege, with RPL equal to it; and the instruction pointer
+ * is within the code segment's limit (iretq raises #GP otherwise, in
+ * ring 0).  QEMU's TCG accepts a null SS and an EIP past the limit, so
+ * the bench alone would never show these; tests/unit/test_segments.c
+ * runs this function against them.
  */
 bool lguest_fixup_segments(struct lguest *lg, struct lguest_regs *regs)
 {
@@ -141,6 +168,11 @@ bool lguest_fixup_segments(struct lguest *lg, struct lguest_regs *regs)
 	    (cs & DESC_L) ||
 	    ((cs & DESC_CONFORM) ? DESC_DPL(cs) > rpl : DESC_DPL(cs) != rpl)) {
 		kill_guest(lg, "bad code segment %#llx", regs->cs);
+		return false;
+	}
+	if (regs->rip > desc_limit(cs)) {
+		kill_guest(lg, "EIP %#llx beyond the code segment's limit %#x",
+			   regs->rip, desc_limit(cs));
 		return false;
 	}
 	if ((regs->ss & 3) != rpl || !(ss & DESC_P) || !(ss & DESC_S) ||

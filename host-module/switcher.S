@@ -133,6 +133,9 @@ STACK_FRAME_NON_STANDARD lguest_enter
  */
 SYM_CODE_START_LOCAL(lguest_exit_common)
 	LG_UNWIND_HINT_UNDEFINED
+	/* The frame's cs (above vector and error code): was it ring 0? */
+	testb	$3, 24(%rsp)
+	jz	lguest_switcher_fault
 	push	%rbp
 	push	%rdi
 	push	%rsi
@@ -151,7 +154,8 @@ SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
 	mov	%gs, %rax
 	push	%rax
 	lea	-PC_REGS(%rsp), %rdi
-
+SYM_INNER_LABEL(lguest_exit_restore, SYM_L_LOCAL)
+	LG_UNWIND_HINT_UNDEFINED
 	mov	%cr2, %rax
 	mov	%rax, PC_CR2(%rdi)
 
@@ -207,6 +211,26 @@ SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
 	pop	%rbx
 	RET
 SYM_CODE_END(lguest_exit_common)
+
+/*S:125
+ * An exception from ring 0 can only be the Switcher's own last steps
+ * failing: a segment load or the iretq refusing the Guest's state.  The
+ * Host checks that state first (H:620), so this is a last line of defence
+ * for what an emulator accepts and a real CPU might not.  We are somewhere
+ * on this CPU's struct lguest_pcpu, which is PC_SIZE-aligned, so masking
+ * the stack pointer finds it whatever was pushed.  The vector goes into
+ * the register frame marked with LG_SWITCHER_FAULT, and the normal way
+ * out puts the Host back; the C side kills the Guest.
+ */
+SYM_CODE_START_LOCAL(lguest_switcher_fault)
+	LG_UNWIND_HINT_UNDEFINED
+	mov	(%rsp), %rax
+	or	$LG_SWITCHER_FAULT, %rax
+	mov	%rsp, %rdi
+	and	$-PC_SIZE, %rdi
+	mov	%rax, PC_REGS+LR_TRAPNUM(%rdi)
+	jmp	lguest_exit_restore
+SYM_CODE_END(lguest_switcher_fault)
 
 /*S:130
  * NMIs are special: they can arrive while we are still in the Switcher,

@@ -26,6 +26,15 @@ cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
 	{ echo "FAIL test-args-builds: compiler error"; exit 1; }
 "$out/test-args"
 
+# The Host's check of the state it enters a Guest with: segments.c as an
+# ordinary program, with tests/unit/host-shim standing in for the kernel.
+cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-include "$TOP/tests/unit/host-shim/lg.h" -I"$TOP/tests/unit/host-shim" \
+	-I"$TOP/host-module" -I"$TOP/tests/unit" -o "$out/test-segments" \
+	"$TOP/tests/unit/test_segments.c" "$TOP/host-module/segments.c" ||
+	{ echo "FAIL test-segments-builds: compiler error"; exit 1; }
+"$out/test-segments"
+
 # The ABI's layout must be the same for the 64-bit Host and Launcher and the
 # 32-bit Guest: the header's static asserts fail to compile otherwise.
 for bits in 64 32; do

@@ -161,8 +161,7 @@ cp "$obj/.config" "$dir/config"
 # Objects are not needed to build modules against the tree (Module.symvers,
 # scripts/, include/, tools/objtool and the source are); vmlinux stays for
 # decoding reports (scripts/faddr2line).
-find "$obj" -name '*.o' ! -name 'vmlinux.o' -delete
-rm -f "$obj/vmlinux.o"
+find "$obj" -name '*.o' -delete
 ln -sfn "$obj" "$dir/kdir"
 echo "$krel $pkg $have" >"$dir/version"
 touch "$dir/done"

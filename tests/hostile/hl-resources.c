@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * hl-resources DIR [CYCLES]: open, INITIALIZE and close /dev/lguest
+ * CYCLES (1000) times, every tenth time running the Guest to its power
+ * off, and check that the Host got its memory back: MemFree + Cached in
+ * /proc/meminfo within a few MB of what it was after a warm-up, and the
+ * module's reference count back where it started.  (hostile.sh compares
+ * /proc/slabinfo around us; reading it needs root.)
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "hostile.h"
+
+#define SLACK_KB	(4 * 1024)
+
+static long meminfo_kb(const char *field)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	size_t n = strlen(field);
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			kb = atol(line + n + 1);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+static long free_kb(void)
+{
+	return meminfo_kb("MemFree") + meminfo_kb("Cached");
+}
+
+static long module_refs(void)
+{
+	FILE *f = fopen("/sys/module/lguest/refcnt", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}
+
+/* One cycle; false (having said why) if it went wrong. */
+static bool cycle(struct hl_guest *g, int i)
+{
+	long r;
+
+	g->fd = hl_open();
+	r = hl_guest_init(g);
+	if (r) {
+		hl_fail("cycles", "INITIALIZE %d failed: %s", i, hl_err(r));
+		return false;
+	}
+	if (i % 10 == 0) {
+		g->console_len = 0;
+		g->console[0] = 0;
+		if (hl_run_to_death(g, 20000) || strcmp(g->reason, "Power down")) {
+			hl_fail("cycles", "run %d: %s", i, g->reason);
+			return false;
+		}
+	}
+	close(g->fd);
+	g->fd = -1;
+	return true;
+}
+
+/* The best of a few readings: freed pages reach the counters late. */
+static long settled_free_kb(long floor)
+{
+	long best = free_kb(), end = hl_ms() + 3000, kb;
+
+	while (best < floor && hl_ms() < end) {
+		hl_nap(100);
+		kb = free_kb();
+		if (kb > best)
+			best = kb;
+	}
+	return best;
+}
+
+int main(int argc, char *argv[])
+{
+	const char *dir = argc > 1 ? argv[1] : ".";
+	int cycles = argc > 2 ? atoi(argv[2]) : 1000, i;
+	long refs = module_refs(), before, after, vm_before, vm_after;
+	struct hl_guest g;
+
+	hl_timeout(600, "hl-resources");
+	if (hl_guest_load(&g, dir, "hello")) {
+		hl_fail("cycles", "cannot load %s/%s", dir, HL_GUEST_ELF);
+		return 1;
+	}
+	for (i = 0; i < 50; i++)
+		if (!cycle(&g, i))
+			return 1;
+	before = settled_free_kb(0);
+	vm_before = meminfo_kb("VmallocUsed");
+	for (i = 0; i < cycles; i++)
+		if (!cycle(&g, i))
+			return 1;
+	printf("PASS cycles: %d open/INITIALIZE/close cycles\n", cycles);
+	after = settled_free_kb(before - SLACK_KB);
+	vm_after = meminfo_kb("VmallocUsed");
+	if (after >= before - SLACK_KB)
+		printf("PASS cycles-meminfo: MemFree+Cached %ld kB before, %ld kB after\n",
+		       before, after);
+	else
+		hl_fail("cycles-meminfo", "MemFree+Cached fell by %ld kB over %d cycles",
+			before - after, cycles);
+	if (vm_after - vm_before < 1024)
+		hl_pass("cycles-vmalloc");
+	else
+		hl_fail("cycles-vmalloc", "VmallocUsed grew by %ld kB", vm_after - vm_before);
+	hl_expect("cycles-module-refs", module_refs(), refs);
+	hl_guest_free(&g);
+	return hl_failed ? 1 : 0;
+}

@@ -1,0 +1,29 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# timeout: 3600
+# Hostile Launchers (tests/hostile/): programs that attack /dev/lguest as
+# an ordinary member of the lguest group, in a QEMU Host with two CPUs and
+# with one on an AMD model.  tests/vm/hostile.sh runs them in the Host.
+# HOSTILE_HOST picks the Host kernel (run-vm.sh --host); HOSTILE_MODULE,
+# if set, is the lguest.ko to test instead of one built from host-module/.
+set -uo pipefail
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+BUILD=${LGUEST_BUILD:-$TOP/build}
+bench=$TOP/tests/bench/run-vm.sh
+payload=$BUILD/hostile
+host=${HOSTILE_HOST:-6.1}
+module=()
+[ -n "${HOSTILE_MODULE:-}" ] && module=(--module "$HOSTILE_MODULE")
+
+rm -rf "$payload"
+if ! make -s -C "$TOP/tests/hostile" OUT="$payload" OBJ="$BUILD/hostile-obj" \
+	>"$BUILD/hostile-build.log" 2>&1; then
+	echo "FAIL hostile-build: see build/hostile-build.log"
+	exit 0
+fi
+echo "PASS hostile-build"
+
+$bench --host "$host" --cpu max --smp 2 --timeout 1500 "${module[@]}" \
+	--payload "$payload" hostile
+$bench --host "$host" --cpu EPYC --smp 1 --timeout 1500 "${module[@]}" \
+	--payload "$payload" hostile

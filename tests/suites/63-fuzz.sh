@@ -8,6 +8,8 @@
 #   FUZZ_HOST=6.1       the Host kernel (run-vm.sh --host)
 #   FUZZ_CALLS=100000   the hypercall budget (a few minutes here)
 #   FUZZ_SECONDS=0      a time budget instead (make fuzz SECONDS=N)
+#   FUZZ_MODULE=PATH    a lguest.ko to test (run-vm.sh --module), instead
+#                       of one built from host-module/
 # The reasons the Host gave for killing the Guest are printed as a table
 # ("fuzz-reason COUNT REASON"); see docs/fuzzing.md.
 set -uo pipefail
@@ -39,6 +41,7 @@ else
 fi
 start=$(date +%s)
 $bench --host "$host" --cpu max --smp 2 --timeout "$limit" --kmod tun \
+	${FUZZ_MODULE:+--module "$FUZZ_MODULE"} \
 	--payload "$payload" \
 	--append "lguest.fuzz_calls=$calls lguest.fuzz_seconds=$seconds" \
 	fuzz unprivileged

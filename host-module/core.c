@@ -195,6 +195,11 @@ static void lguest_pcpu_layout_check(void)
 	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_idtr) != PC_HOST_IDTR);
 	BUILD_BUG_ON(offsetof(struct lguest_pcpu, gdtr) != PC_GDTR);
 	BUILD_BUG_ON(offsetof(struct lguest_pcpu, idtr) != PC_IDTR);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, host_cpunode) != PC_HOST_CPUNODE);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, guest_gdt15) != PC_GUEST_GDT15);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, redzone) != PC_REDZONE);
+	BUILD_BUG_ON(offsetof(struct lguest_pcpu, gdt) != PC_GDT);
+	BUILD_BUG_ON(GDT_ENTRY_CPUNODE != 15);
 	BUILD_BUG_ON(offsetof(struct lguest_pcpu, regs) != PC_REGS);
 	BUILD_BUG_ON(PC_REGS_END % 16);
 	BUILD_BUG_ON(sizeof(struct lguest_pcpu) != PC_SIZE);
@@ -325,6 +330,10 @@ void lguest_run_guest_once(struct lguest *lg)
 		pc->gdt[i] = lg->gdt[i];
 	pc->gdt[LG_HOST_CS_ENTRY] = *(u64 *)&get_cpu_gdt_rw(cpu)[GDT_ENTRY_KERNEL_CS];
 	pc->gdt[LG_HOST_DS_ENTRY] = *(u64 *)&get_cpu_gdt_rw(cpu)[GDT_ENTRY_KERNEL_DS];
+	/* Until the Switcher has our IDT loaded, entry 15 is the Host's. */
+	pc->host_cpunode = *(u64 *)&get_cpu_gdt_rw(cpu)[GDT_ENTRY_CPUNODE];
+	pc->guest_gdt15 = pc->gdt[GDT_ENTRY_CPUNODE];
+	pc->gdt[GDT_ENTRY_CPUNODE] = pc->host_cpunode;
 	lg_set_tss_desc(pc);
 	/* The Host's own interrupt stacks, for NMIs on the way out. */
 	for (i = 0; i < LG_NMI_IST - 1; i++)

@@ -65,6 +65,7 @@ struct lguest_pcpu {
 	u64 host_ds, host_es, host_fs, host_gs, host_ss;
 	u64 nmi_pending;
 	struct lg_dtr host_gdtr, host_idtr, gdtr, idtr;
+	u64 host_cpunode, guest_gdt15;	/* GDT entry 15: see S:125 */
 	u8 redzone[PC_REGS - PC_REDZONE];
 	struct lguest_regs regs;
 	u64 gdt[LG_GDT_ENTRIES];

@@ -47,10 +47,13 @@
 #define PC_HOST_IDTR	128
 #define PC_GDTR		144
 #define PC_IDTR		160
+#define PC_HOST_CPUNODE	176
+#define PC_GUEST_GDT15	184
 /* Room below the register frame for the Switcher's own pushes. */
-#define PC_REDZONE	176
+#define PC_REDZONE	192
 #define PC_REGS		512
 #define PC_REGS_END	(PC_REGS + LR_SIZE)
+#define PC_GDT		PC_REGS_END
 /* The NMI stack (IST 7) ends here. */
 #define PC_NMI_TOP	12288
 #define PC_SIZE		16384

@@ -70,6 +70,9 @@ SYM_FUNC_START(lguest_enter)
 	xor	%eax, %eax
 	lldt	%ax
 	lidt	PC_IDTR+6(%rdi)
+	/* Our IDT is in: GDT entry 15 can be the Guest's now (S:125). */
+	mov	PC_GUEST_GDT15(%rdi), %rax
+	mov	%rax, PC_GDT+GDT_ENTRY_CPUNODE*8(%rdi)
 
 	/*
 	 * Ring 1 is "supervisor" to the paging hardware, so SMEP and SMAP
@@ -159,12 +162,16 @@ SYM_INNER_LABEL(lguest_exit_restore, SYM_L_LOCAL)
 	mov	%cr2, %rax
 	mov	%rax, PC_CR2(%rdi)
 
-	/* The Host's page tables, cr4 and IDT come back first. */
+	/*
+	 * The Host's page tables and cr4 come back first, and GDT entry 15
+	 * becomes the Host's again (S:125).  The Host's IDT comes back last.
+	 */
+	mov	PC_HOST_CPUNODE(%rdi), %rax
+	mov	%rax, PC_GDT+GDT_ENTRY_CPUNODE*8(%rdi)
 	mov	PC_HOST_CR4(%rdi), %rax
 	mov	%rax, %cr4
 	mov	PC_HOST_CR3(%rdi), %rax
 	mov	%rax, %cr3
-	lidt	PC_HOST_IDTR+6(%rdi)
 
 	/*
 	 * Our GDT has the Host's kernel code and data descriptors in the
@@ -192,6 +199,7 @@ SYM_INNER_LABEL(lguest_exit_restore, SYM_L_LOCAL)
 	mov	%rax, %rdx
 	shr	$32, %rdx
 	wrmsr
+	lidt	PC_HOST_IDTR+6(%rdi)
 
 	/*
 	 * A trap keeps the Guest's direction and alignment-check flags,
@@ -232,6 +240,31 @@ SYM_CODE_START_LOCAL(lguest_switcher_fault)
 	jmp	lguest_exit_restore
 SYM_CODE_END(lguest_switcher_fault)
 
+/*S:127
+ * NMIs and machine checks on the way in and out.  Neither can be held
+ * off, and either may arrive between any two instructions here.  While
+ * our IDT is loaded, our NMI gate (S:130) copes.  Outside that stretch
+ * the Host's own handler runs, on whatever we have loaded, so everything
+ * it relies on must already be, or still be, the Host's:
+ *
+ *  - its IST stacks come from the task register: ours carries copies of
+ *    the Host's (H:090), so either TSS gives the Host's NMI and #MC stacks;
+ *  - its kernel code and data selectors: slots 2 and 3 of our GDT are the
+ *    Host's descriptors;
+ *  - its GS base, which its paranoid entry either checks (rdmsr: a
+ *    negative value is the kernel's) or recomputes from the CPU number,
+ *    read with rdpid or, on CPUs without it, with lsl on GDT entry 15.
+ *    So we load the Host's IDT only after the Host's GS base is back,
+ *    and our GDT's entry 15 holds the Host's per-CPU descriptor whenever
+ *    the Host's IDT can be live: the Guest's entry 15 (its user data
+ *    segment) is written in after our IDT is loaded and taken out again
+ *    before it goes.
+ *
+ * What is left is a Host handler on our GDT and TSS, between the Host's
+ * IDT coming back and C reloading the Host's tables (H:080): it finds all
+ * of the above where it looks.  No NMI reaches a QEMU TCG Host, so this
+ * argument, not a test, is what covers it.
+ */
 /*S:130
  * NMIs are special: they can arrive while we are still in the Switcher,
  * between loading our IDT and reaching the Guest, or on the way out.  So

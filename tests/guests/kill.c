@@ -62,6 +62,21 @@ void guest_main(void)
 		/* A trap with no handler in our IDT. */
 		hcall(LHCALL_LOAD_IDT_ENTRY, 6, 0, 0);
 		asm volatile("ud2");
+	} else if (!strcmp(c, "null-cs-gate")) {
+		/*
+		 * Entry 0 holds a ring-1 code descriptor, and the #UD gate
+		 * names selector 0: a Host that looked entry 0 up for
+		 * selector 1 would build CS = 0x0001, and iretq faults on it
+		 * in ring 0.
+		 */
+		gdt[0] = 0x00CFBB000000FFFFULL;
+		hcall(LHCALL_LOAD_GDT, __pa(gdt), 32, 0);
+		hcall(LHCALL_LOAD_IDT_ENTRY, 6, 0x00001000, 0xC0008E00);
+		asm volatile("ud2");
+	} else if (!strcmp(c, "eip-past-limit")) {
+		/* Our code segment shrinks to 1 MiB; we run at 3 GiB. */
+		gdt[12] = 0x004FBB000000FFFFULL;
+		hcall(LHCALL_LOAD_GDT, __pa(gdt), 32, 0);
 	} else if (!strcmp(c, "forever")) {
 		print("spinning forever\n");
 		for (;;)

@@ -106,6 +106,13 @@ while [ "$total" -lt "$budget" ]; do
 	fi
 	grep -q '^FAIL unexpected-trap' /tmp/fuzz.clean &&
 		reason="$reason (unexpected trap)"
+	# Killed for something a correct Host allows, or the fuzzer is wrong.
+	case $reason in
+	*"[after safe ops]"*)
+		echo "fuzz: seed $seed died after safe ops: $(tail -1 /tmp/fuzz.err)"
+		grep '^FAIL ' /tmp/fuzz.clean | head -3 | sed 's/^/fuzz:   guest said: /'
+		;;
+	esac
 	echo "$reason" >>/tmp/fuzz.reasons
 	seed=$((seed + 1))
 done

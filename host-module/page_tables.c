@@ -60,13 +60,25 @@ static u64 *table_of(u64 entry)
 	return __va(entry & PTE_PFN_MASK);
 }
 
-static void free_shadow_pt(struct lguest *lg, u64 *pmde)
+/*
+ * Unlink a shadow page table.  If @later is given the page goes on it, to
+ * be freed once no CPU can be walking it any more (H:365); otherwise the
+ * Guest is not running anywhere and it is freed now.
+ */
+static void free_shadow_pt(struct lguest *lg, u64 *pmde,
+			   struct list_head *later)
 {
+	u64 *pt;
+
 	if (!(*pmde & _PAGE_PRESENT))
 		return;
-	free_page((unsigned long)table_of(*pmde));
+	pt = table_of(*pmde);
 	*pmde = 0;
 	lg->shadow_pages--;
+	if (later)
+		list_add(&virt_to_page(pt)->lru, later);
+	else
+		free_page((unsigned long)pt);
 }
 
 /*
@@ -74,7 +86,7 @@ static void free_shadow_pt(struct lguest *lg, u64 *pmde)
  * caller holds shadow_lock.
  */
 static void clear_root_range(struct lguest *lg, struct lg_shadow_root *r,
-			     u32 first, u32 last)
+			     u32 first, u32 last, struct list_head *later)
 {
 	u32 i;
 
@@ -82,16 +94,16 @@ static void clear_root_range(struct lguest *lg, struct lg_shadow_root *r,
 		u64 *pmd = r->pmd[i / PTRS_PER_PMD];
 
 		if (pmd)
-			free_shadow_pt(lg, &pmd[i % PTRS_PER_PMD]);
+			free_shadow_pt(lg, &pmd[i % PTRS_PER_PMD], later);
 	}
 }
 
-static void clear_all_roots(struct lguest *lg)
+static void clear_all_roots(struct lguest *lg, struct list_head *later)
 {
 	unsigned int i;
 
 	for (i = 0; i < LG_SHADOW_ROOTS; i++)
-		clear_root_range(lg, &lg->roots[i], 0, 1024);
+		clear_root_range(lg, &lg->roots[i], 0, 1024, later);
 }
 
 /*H:365
@@ -110,6 +122,8 @@ static bool lguest_mmu_invalidate(struct mmu_interval_notifier *mni,
 				  unsigned long cur_seq)
 {
 	struct lguest *lg = container_of(mni, struct lguest, mmu);
+	struct page *page, *next;
+	LIST_HEAD(later);
 	int cpu;
 
 	if (mmu_notifier_range_blockable(range))
@@ -117,17 +131,24 @@ static bool lguest_mmu_invalidate(struct mmu_interval_notifier *mni,
 	else if (!spin_trylock(&lg->shadow_lock))
 		return false;
 	mmu_interval_set_seq(mni, cur_seq);
-	clear_all_roots(lg);
+	clear_all_roots(lg, &later);
 	spin_unlock(&lg->shadow_lock);
 
 	if (range->event == MMU_NOTIFY_RELEASE)
 		kill_guest(lg, "the Launcher's address space went away");
 
-	/* Pairs with the barrier after lguest_run_guest_once() sets it. */
+	/*
+	 * The unlinked tables may still be in a running CPU's TLB and
+	 * paging-structure caches: only once it has left the Guest may
+	 * they be freed, and may the Launcher's pages change.  The barrier
+	 * pairs with the one after lguest_run_guest_once() sets running_cpu.
+	 */
 	smp_mb();
 	cpu = READ_ONCE(lg->running_cpu);
 	if (cpu >= 0 && cpu != raw_smp_processor_id())
 		smp_call_function_single(cpu, lguest_leave_guest, NULL, 1);
+	list_for_each_entry_safe(page, next, &later, lru)
+		__free_page(page);
 	return true;
 }
 
@@ -139,7 +160,7 @@ static void free_root(struct lguest *lg, struct lg_shadow_root *r)
 {
 	unsigned int i;
 
-	clear_root_range(lg, r, 0, 1024);
+	clear_root_range(lg, r, 0, 1024, NULL);
 	for (i = 0; i < 4; i++)
 		free_page((unsigned long)r->pmd[i]);
 	free_page((unsigned long)r->pud);
@@ -400,7 +421,7 @@ bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
 		if (!spare)
 			goto out;	/* dropped meanwhile: fault again */
 		if (lg->shadow_pages >= lg->shadow_page_limit)
-			clear_all_roots(lg);
+			clear_all_roots(lg, NULL);
 		*pmde = __pa(spare) | SHADOW_TABLE;
 		lg->shadow_pages++;
 		spare = NULL;
@@ -445,7 +466,7 @@ void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
 		r = &lg->roots[lg->next_evict];
 		lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
 		spin_lock(&lg->shadow_lock);
-		clear_root_range(lg, r, 0, 1024);
+		clear_root_range(lg, r, 0, 1024, NULL);
 		spin_unlock(&lg->shadow_lock);
 		r->gpgdir = gpgdir;
 	}
@@ -461,10 +482,11 @@ void lguest_flush_tlb(struct lguest *lg, bool all)
 {
 	spin_lock(&lg->shadow_lock);
 	if (all)
-		clear_all_roots(lg);
+		clear_all_roots(lg, NULL);
 	else
 		clear_root_range(lg, &lg->roots[lg->cur_root], 0,
-				 lg->page_offset ? lg->page_offset >> 22 : 1024);
+				 lg->page_offset ? lg->page_offset >> 22 : 1024,
+				 NULL);
 	spin_unlock(&lg->shadow_lock);
 }
 
@@ -515,6 +537,6 @@ void lguest_set_pmd(struct lguest *lg, u32 gpgdir, u32 idx)
 	spin_lock(&lg->shadow_lock);
 	r = find_root(lg, gpgdir);
 	if (r)
-		clear_root_range(lg, r, idx, idx + 1);
+		clear_root_range(lg, r, idx, idx + 1, NULL);
 	spin_unlock(&lg->shadow_lock);
 }

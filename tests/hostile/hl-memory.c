@@ -274,7 +274,7 @@ static void uffd_child(int shared_fd, int tell)
 		hl_fail("uffd-bind", "BIND_DMA returned %u", r);
 		_exit(4);
 	}
-	uffd = syscall(__NR_userfaultfd, O_CLOEXEC);
+	uffd = syscall(__NR_userfaultfd, O_CLOEXEC | O_NONBLOCK);
 	if (uffd < 0 || ioctl(uffd, UFFDIO_API, &api)) {
 		ok = 'S';
 		if (write(tell, &ok, 1) < 0 || write(tell, &errno, sizeof(errno)))
@@ -290,15 +290,48 @@ static void uffd_child(int shared_fd, int tell)
 	memset(d, 0, sizeof(*d));
 	d->addr[0] = HL_SPARE_PA;
 	d->len[0] = 64;
+	printf("uffd: the sender sends from the registered page\n");
+	fflush(stdout);
 	hl_cmd(&a, HL_OP_SEND, HL_KEY_PA, HL_DMA_PA, 0, 0, NULL);
-	/* The fault arrives: the Host is reading the page.  Never serve it. */
+	/*
+	 * The fault arrives: the Host is reading the page.  Never serve it.
+	 * (poll() on a blocking userfaultfd only ever says POLLERR.)
+	 */
 	p = (struct pollfd){ .fd = uffd, .events = POLLIN };
 	if (poll(&p, 1, WAIT_MS) != 1 || read(uffd, &msg, sizeof(msg)) < 0)
 		ok = 'N';
+	if (ok == 'B')
+		printf("uffd: the Host waits for the page\n");
+	else
+		printf("uffd: no fault came; the sender's Guest %s (%s), ack %#x result %#x, receiver's used_len %u\n",
+		       a.running ? "runs" : "stopped", a.reason,
+		       ((struct hl_ctrl *)(a.mem + HL_CTRL_PA))->ack,
+		       ((struct hl_ctrl *)(a.mem + HL_CTRL_PA))->result,
+		       ((struct lguest_dma *)(c.mem + HL_DMA_PA))->used_len);
+	fflush(stdout);
 	if (write(tell, &ok, 1) < 0)
 		_exit(7);
 	for (;;)
 		pause();
+}
+
+/* Where each thread of @pid waits, for a failure's message. */
+static void show_threads(pid_t pid)
+{
+	char path[64], buf[128];
+	int tid, fd;
+	ssize_t n;
+
+	for (tid = pid; tid < pid + 16; tid++) {
+		snprintf(path, sizeof(path), "/proc/%d/task/%d/wchan", pid, tid);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		buf[n > 0 ? n : 0] = 0;
+		printf("uffd: thread %d waits in %s\n", tid, buf);
+	}
 }
 
 static void uffd(void)
@@ -335,10 +368,12 @@ static void uffd(void)
 		return;
 	}
 	if (ok != 'B') {
-		hl_fail("uffd-fault-pending", "the Host never faulted on the registered page (%c)",
-			ok ? ok : '?');
+		show_threads(pid);
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
+		hl_fail("uffd-fault-pending",
+			"the Host never faulted on the registered page (%c, child status %#x)",
+			ok ? ok : '?', status);
 		return;
 	}
 	hl_pass("uffd-fault-pending");

@@ -18,7 +18,7 @@
 #define HL_OUT_PA	0x302000U	/* OUT[0] count, OUT[1] copy of IN[0] */
 #define HL_DMA_PA	0x303000U	/* scratch for DMA descriptors and data */
 #define HL_KEY_PA	0x310000U	/* a page two Guests may share: DMA keys */
-#define HL_SPARE_PA	0x320000U	/* 16 pages the Guest never touches itself */
+#define HL_SPARE_PA	0x400000U	/* 16 pages nobody touches unasked */
 
 /* Commands: cmd = (sequence << 8) | op. */
 #define HL_OP_BIND	1	/* BIND_DMA(arg0, arg1, arg2); result: its return */

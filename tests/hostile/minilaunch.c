@@ -91,6 +91,8 @@ int hl_guest_load(struct hl_guest *g, const char *dir, const char *cmdline)
 		      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (g->mem == MAP_FAILED)
 		return -errno;
+	/* Small pages only: the attacks change one page at a time. */
+	madvise(g->mem, g->mem_size + HL_PAGE, MADV_NOHUGEPAGE);
 	snprintf(path, sizeof(path), "%s/%s", dir, HL_GUEST_ELF);
 	err = load_elf(g, path);
 	if (err)

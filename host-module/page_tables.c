@@ -115,7 +115,8 @@ static void clear_all_roots(struct lguest *lg, struct list_head *later)
  * CPU right now, that CPU's TLB may still hold the old translations:
  * an IPI makes it leave the Guest, and every entry reloads cr3, which
  * flushes them.  When the change is the Launcher's address space going
- * away altogether (exit, or exec), the Guest dies with it.
+ * away altogether (exit, or exec), the Guest dies with it, and its keys
+ * are unbound: nobody's DMA may land in that mm any more.
  */
 static bool lguest_mmu_invalidate(struct mmu_interval_notifier *mni,
 				  const struct mmu_notifier_range *range,
@@ -134,8 +135,10 @@ static bool lguest_mmu_invalidate(struct mmu_interval_notifier *mni,
 	clear_all_roots(lg, &later);
 	spin_unlock(&lg->shadow_lock);
 
-	if (range->event == MMU_NOTIFY_RELEASE)
+	if (range->event == MMU_NOTIFY_RELEASE) {
 		kill_guest(lg, "the Launcher's address space went away");
+		lguest_release_dma(lg);
+	}
 
 	/*
 	 * The unlinked tables may still be in a running CPU's TLB and

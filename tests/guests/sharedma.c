@@ -9,6 +9,12 @@
  * its send was taken whole, that the other's message arrived intact and
  * raised the interrupt it bound, and that a send to a slot nobody binds
  * goes to the Launcher instead.
+ *
+ * With "victim" on its command line a Guest binds a buffer that reaches
+ * outside its memory and waits, halted; with "killer" a Guest sends to
+ * the first other slot it finds.  The Host finds the victim's buffer bad
+ * while copying for the killer, so the victim is killed from outside,
+ * while nobody runs it: its Launcher must still hear of it, and why.
  */
 #include "runtime.h"
 
@@ -112,6 +118,8 @@ void guest_main(void)
 	rx.len[0] = 128;
 	rx.addr[1] = __pa(rxbuf[1]);
 	rx.len[1] = 128;
+	if (!strcmp(cmdline(), "victim"))
+		rx.addr[1] = 0xFFFFFF00U;
 	check(hcall(LHCALL_BIND_DMA, page + 4 * slot, __pa(&rx),
 		    (1 << 8) | NET_IRQ) == 1, "sharedma/bind");
 	irq_hook = count_irq;
@@ -133,8 +141,18 @@ void guest_main(void)
 	}
 	pass("sharedma/peer");
 
+	if (!strcmp(cmdline(), "victim")) {
+		print("victim: waiting to be killed\n");
+		for (;;)
+			hcall(LHCALL_HALT, 0, 0, 0);
+	}
 	len = make_message(slot, &tx);
 	hcall(LHCALL_SEND_DMA, page + 4 * peer, __pa(&tx), 0);
+	if (!strcmp(cmdline(), "killer")) {
+		/* The victim's buffer was refused: nothing was taken. */
+		check(tx.used_len == 0, "sharedma/killer-send-refused");
+		return;
+	}
 	if (tx.used_len == len)
 		pass("sharedma/send");
 	else

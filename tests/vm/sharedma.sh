@@ -35,3 +35,28 @@ done
 	fail sharedma-slots-empty "$(od -An -tx1 $NET | head -2)"
 w=$(dmesg_warnings)
 [ -z "$w" ] && pass sharedma-host-log-clean || fail sharedma-host-log-clean "$(echo "$w" | head -1)"
+
+# A Guest killed from outside: the killer's send finds the victim's bound
+# buffer reaching outside the victim's memory, so the Host kills the
+# victim while it sleeps in HALT.  Its Launcher must wake, get ENOENT and
+# then the reason, and say so.
+dmesg_mark
+rm -f $NET
+timeout 120 lguest-launch --sharenet=$NET $MEM "$P/sharedma.elf" victim \
+	>/tmp/victim.out 2>/tmp/victim.err &
+victim=$!
+timeout 120 lguest-launch --sharenet=$NET $MEM "$P/sharedma.elf" killer \
+	>/tmp/killer.out 2>/tmp/killer.err
+rc=$?
+tr -d '\r' </tmp/killer.out | grep -E '^(PASS|FAIL) '
+[ $rc -eq 0 ] && pass sharedma-killer-poweroff ||
+	fail sharedma-killer-poweroff "exit $rc: $(head -c 300 /tmp/killer.err)"
+wait $victim
+rc=$?
+if [ $rc -eq 1 ] && grep -q 'Guest died: bad bound DMA buffer' /tmp/victim.err; then
+	pass sharedma-victim-told
+else
+	fail sharedma-victim-told "exit $rc: $(head -c 300 /tmp/victim.err)"
+fi
+w=$(dmesg_warnings)
+[ -z "$w" ] && pass sharedma-kill-log-clean || fail sharedma-kill-log-clean "$(echo "$w" | head -1)"

@@ -13,7 +13,7 @@
 #include "hostile.h"
 
 /* The child's verdicts go back to us as result lines on our stdout. */
-static void child(struct hl_guest *g)
+static void run_child(struct hl_guest *g)
 {
 	char buf[64];
 
@@ -42,7 +42,7 @@ int main(int argc, char *argv[])
 	fflush(stdout);
 	pid = fork();
 	if (!pid)
-		child(&g);
+		run_child(&g);
 	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
 		hl_fail("fork-child-exit", "child did not exit normally (%#x)",
 			status);

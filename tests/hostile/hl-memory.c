@@ -68,7 +68,7 @@ static bool mirror(struct hl_guest *g, const char *name, int shared_fd)
 static void sees(struct hl_guest *g, const char *name, uint32_t want,
 		 const char *what)
 {
-	volatile uint32_t *out = hl_word(g, HL_OUT_PA);
+	_Atomic uint32_t *out = hl_word(g, HL_OUT_PA);
 
 	if (hl_out_wait(g, want, WAIT_MS))
 		hl_pass(name);
@@ -82,7 +82,7 @@ static void sees(struct hl_guest *g, const char *name, uint32_t want,
 static void dies(struct hl_guest *g, const char *name, const char *what)
 {
 	long end = hl_ms() + WAIT_MS;
-	volatile uint32_t *out = hl_word(g, HL_OUT_PA);
+	_Atomic uint32_t *out = hl_word(g, HL_OUT_PA);
 
 	while (g->running && hl_ms() < end)
 		hl_nap(5);
@@ -115,7 +115,7 @@ static void finish(struct hl_guest *g, const char *name)
 	hl_guest_free(g);
 }
 
-static void dontneed(void)
+static void attack_dontneed(void)
 {
 	struct hl_guest g;
 
@@ -130,7 +130,7 @@ static void dontneed(void)
 
 static void fork_cow(void)
 {
-	volatile uint32_t *out;
+	_Atomic uint32_t *out;
 	struct hl_guest g;
 	int status;
 	pid_t pid;
@@ -226,8 +226,8 @@ static void truncated(void)
 /* --- userfaultfd ---------------------------------------------------------- */
 
 struct getdma {
-	volatile long r;
-	volatile bool done;
+	_Atomic long r;
+	_Atomic bool done;
 	struct hl_guest g;
 };
 
@@ -334,7 +334,7 @@ static void show_threads(pid_t pid)
 	}
 }
 
-static void uffd(void)
+static void attack_uffd(void)
 {
 	struct getdma o = { 0 };
 	int pipefd[2], shared = memfd_create("hostile-key", 0), status, err;
@@ -426,12 +426,12 @@ int main(int argc, char *argv[])
 {
 	dir = argc > 1 ? argv[1] : ".";
 	hl_timeout(300, "hl-memory");
-	dontneed();
+	attack_dontneed();
 	fork_cow();
 	remap();
 	unmap();
 	protect();
 	truncated();
-	uffd();
+	attack_uffd();
 	return hl_failed ? 1 : 0;
 }

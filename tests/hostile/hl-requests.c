@@ -156,9 +156,9 @@ static int dying_guest(void)
 }
 
 struct breaker {
+	_Atomic long r;
+	_Atomic bool done;
 	int fd;
-	volatile long r;
-	volatile bool done;
 };
 
 static void *break_thread(void *arg)
@@ -196,13 +196,13 @@ static long break_one(int fd, long *r)
 
 static void after_death(void)
 {
+	uint64_t again[6] = { LHREQ_INITIALIZE, GOOD_BASE, PAGES, 0, 0, 0 };
 	int fd = dying_guest();
 	char buf[LGUEST_REASON_MAX], one[1];
 	long r, took;
 	void *ro;
 
-	hl_expect("initialize-again", hl_write(fd, (uint64_t[6]){ 0, GOOD_BASE,
-			PAGES, 0, 0, 0 }, 6), -EBUSY);
+	hl_expect("initialize-again", hl_write(fd, again, 6), -EBUSY);
 	hl_expect("getdma-key-2^32", hl_req2(fd, LHREQ_GETDMA, 1ULL << 32),
 		  -EINVAL);
 	hl_expect("getdma-unbound-key", hl_req2(fd, LHREQ_GETDMA, 0x1000),
@@ -243,8 +243,7 @@ static void after_death(void)
 		hl_fail("dead-break-1-returns",
 			took < 0 ? "blocked until BREAK 0 (%s)" : "returned %s",
 			hl_err(r));
-	hl_expect("dead-initialize", hl_write(fd, (uint64_t[6]){ 0, GOOD_BASE,
-			PAGES, 0, 0, 0 }, 6), -EBUSY);
+	hl_expect("dead-initialize", hl_write(fd, again, 6), -EBUSY);
 	close(fd);
 }
 

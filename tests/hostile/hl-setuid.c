@@ -23,7 +23,7 @@
 
 static const char *dir;
 
-static bool start(struct hl_guest *g, int shared, const char *name)
+static bool start_guest(struct hl_guest *g, int shared, const char *name)
 {
 	if (hl_guest_load(g, dir, "mirror")) {
 		hl_fail(name, "cannot load %s/%s", dir, HL_GUEST_ELF);
@@ -51,7 +51,7 @@ static void launcher_a(int shared, int ready, int go)
 	struct hl_guest g;
 	uint32_t res = 0;
 
-	if (!start(&g, shared, "setuid-launcher-a"))
+	if (!start_guest(&g, shared, "setuid-launcher-a"))
 		_exit(1);
 	d = (struct lguest_dma *)(g.mem + HL_DMA_PA);
 	memset(d, 0, sizeof(*d));
@@ -115,7 +115,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* Launcher B: send to A's key. */
-	if (!start(&b, shared, "setuid-launcher-b")) {
+	if (!start_guest(&b, shared, "setuid-launcher-b")) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		return 1;

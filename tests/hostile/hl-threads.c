@@ -180,7 +180,7 @@ static void close_during_read(void)
 	hl_guest_free(&g);
 }
 
-static volatile bool storming;
+static _Atomic bool storming;
 
 static void on_usr1(int sig)
 {
@@ -235,9 +235,9 @@ static void signal_storm(void)
 }
 
 struct breaker {
+	_Atomic long r;
+	_Atomic bool done;
 	int fd;
-	volatile long r;
-	volatile bool done;
 };
 
 static void *break_thread(void *arg)

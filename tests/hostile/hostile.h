@@ -46,16 +46,16 @@ long hl_read(int fd, void *buf, size_t len);
 
 /* --- minilaunch.c ------------------------------------------------------ */
 struct hl_guest {
+	/* The runner thread (hl_run_start) and what it saw. */
+	_Atomic bool running, stop;
+	_Atomic long end;		/* how its last read() ended: -errno */
+	_Atomic unsigned long eintr, reads, pendings;
+	_Atomic uint32_t last_key;	/* key of the last non-console DMA */
 	int fd;
 	unsigned char *mem;		/* Launcher address of Guest-physical 0 */
 	unsigned long mem_size, pfn_limit, pgdir, entry, page_offset;
 
-	/* The runner thread (hl_run_start) and what it saw. */
 	pthread_t runner;
-	volatile bool running, stop;
-	volatile long end;		/* how its last read() ended: -errno */
-	volatile unsigned long eintr, reads, pendings;
-	volatile uint32_t last_key;	/* key of the last non-console DMA */
 	char reason[LGUEST_REASON_MAX];	/* why the Guest died, if it did */
 	pthread_mutex_t lock;
 	char console[4096];
@@ -84,7 +84,7 @@ bool hl_cmd(struct hl_guest *g, uint32_t op, uint32_t a0, uint32_t a1,
 	    uint32_t a2, long ms, uint32_t *result);
 /* Wait up to @ms for the Guest's OUT[1] to be @want (its count moving). */
 bool hl_out_wait(struct hl_guest *g, uint32_t want, long ms);
-volatile uint32_t *hl_word(struct hl_guest *g, uint32_t gpa);
+_Atomic uint32_t *hl_word(struct hl_guest *g, uint32_t gpa);
 void hl_guest_free(struct hl_guest *g);
 
 #endif /* _HOSTILE_H */

@@ -24,9 +24,9 @@
 #define BP_CMD_LINE_PTR	0x228
 #define BP_E820_TABLE	0x2D0
 
-volatile uint32_t *hl_word(struct hl_guest *g, uint32_t gpa)
+_Atomic uint32_t *hl_word(struct hl_guest *g, uint32_t gpa)
 {
-	return (volatile uint32_t *)(g->mem + gpa);
+	return (_Atomic uint32_t *)(g->mem + gpa);
 }
 
 static int load_elf(struct hl_guest *g, const char *path)
@@ -269,7 +269,7 @@ bool hl_console_wait(struct hl_guest *g, const char *text, long ms)
 bool hl_cmd(struct hl_guest *g, uint32_t op, uint32_t a0, uint32_t a1,
 	    uint32_t a2, long ms, uint32_t *result)
 {
-	volatile struct hl_ctrl *c = (void *)hl_word(g, HL_CTRL_PA);
+	struct hl_ctrl *c = (void *)hl_word(g, HL_CTRL_PA);
 	long end = hl_ms() + ms;
 	uint32_t cmd = (++g->seq << 8) | op;
 
@@ -289,7 +289,7 @@ bool hl_cmd(struct hl_guest *g, uint32_t op, uint32_t a0, uint32_t a1,
 
 bool hl_out_wait(struct hl_guest *g, uint32_t want, long ms)
 {
-	volatile uint32_t *out = hl_word(g, HL_OUT_PA);
+	_Atomic uint32_t *out = hl_word(g, HL_OUT_PA);
 	long end = hl_ms() + ms;
 	bool seen = false;
 	uint32_t n, n0 = 0;

@@ -302,6 +302,22 @@ static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
 	lguest_call_host_irq(handler);
 }
 
+/*H:085
+ * The Switcher's exception fixup (S:125) is for states the checks in
+ * H:620 should never let through, so no Guest can reach it.  To test it,
+ * the module built with LGUEST_SELFTEST=y (never shipped: DKMS does not
+ * set it) has a root-only parameter that makes every entry use the null
+ * code selector 0x0001, which the CPU's iretq refuses.
+ */
+#ifdef LGUEST_SELFTEST
+static bool selftest_null_cs;
+module_param(selftest_null_cs, bool, 0600);
+MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
+#define lg_selftest_null_cs()	READ_ONCE(selftest_null_cs)
+#else
+#define lg_selftest_null_cs()	false
+#endif
+
 /*H:090
  * lguest_run_guest_once() runs the Guest until something stops it.  With
  * interrupts off it: makes sure the Launcher's FPU state is in the
@@ -340,6 +356,8 @@ void lguest_run_guest_once(struct lguest *lg)
 		pc->tss.ist[i] = per_cpu(cpu_tss_rw, cpu).x86_tss.ist[i];
 
 	pc->regs = lg->regs;
+	if (lg_selftest_null_cs())
+		pc->regs.cs = 0x0001;
 	pc->guest_cr3 = lguest_shadow_cr3(lg);
 	/*
 	 * From now until we are out, a change to the Launcher's memory on

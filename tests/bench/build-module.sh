@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-module.sh META [MAKE ARGS...]: build lguest.ko against the headers of
-# Debian Host kernel META (see fetch-host-kernel.sh), in a copy of the
-# sources under build/kmod/KERNELRELEASE so builds for different kernels
-# never share objects.  Prints the path of lguest.ko; the compiler's output
+# [KMOD_VARIANT=NAME] build-module.sh META [MAKE ARGS...]: build lguest.ko
+# against the headers of Debian Host kernel META (fetch-host-kernel.sh), in a
+# copy of the sources under build/kmod/KERNELRELEASE[-NAME] so builds for
+# different kernels never share objects.  Prints the path of lguest.ko; the compiler's output
 # is in build/kmod/KERNELRELEASE/build.log.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
@@ -13,7 +13,8 @@ meta=${1:-linux-image-amd64}
 shift || true
 kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta")
 read -r krel _ <"$kdir/version"
-out=$BUILD/kmod/$krel
+# KMOD_VARIANT=NAME builds a variant (e.g. with LGUEST_SELFTEST=y) apart.
+out=$BUILD/kmod/$krel${KMOD_VARIANT:+-$KMOD_VARIANT}
 mkdir -p "$out"
 # Exactly what DKMS would get: the module directory and the ABI header.
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \

@@ -16,6 +16,20 @@ if ! make -s -C "$TOP/tests/guests" OUT="$payload" >"$BUILD/guests-build.log" 2>
 fi
 echo "PASS guests-build"
 
+# The Switcher's exception fixup, through the test-only module (H:085).
+selftest=$BUILD/guests-selftest
+rm -rf "$selftest"
+mkdir -p "$selftest/selftest"
+cp "$payload"/hello.elf "$selftest/"
+if ko=$(KMOD_VARIANT=selftest "$TOP/tests/bench/build-module.sh" \
+	linux-image-amd64 LGUEST_SELFTEST=y); then
+	cp "$ko" "$selftest/selftest/"
+	$bench --host 6.1 --cpu max --smp 2 --timeout 300 \
+		--payload "$selftest" switcher-fault
+else
+	echo "FAIL switcher-fault-module: the LGUEST_SELFTEST=y build failed"
+fi
+
 for cpu in max Skylake-Client-v4 EPYC; do
 	for smp in 1 2; do
 		# NMIs at a CPU running a Guest need a second CPU to send them.

@@ -52,6 +52,7 @@ static u32 fdir_pt[NDIRS][1024] __attribute__((aligned(4096)));
 static u64 fgdt[32];
 static u32 fgdt_num = 32;
 static u64 ftls[3];
+static int tls_last;	/* LOAD_TLS came after LOAD_GDT */
 static struct lguest_dma fdma[2], frecv[4];
 static char kstack[8192] __attribute__((aligned(16)));
 char fz_ustack[4096] __attribute__((aligned(4096)));
@@ -477,12 +478,14 @@ static void op_gdt(void)
 	fixed_gdt();
 	fgdt_num = GDT_FIXED + below(32 - GDT_FIXED + 1);
 	hc(LHCALL_LOAD_GDT, __pa(fgdt), fgdt_num, 0);
+	tls_last = 0;
 }
 
 static void op_tls(void)
 {
 	ftls[below(3)] = random_desc();
 	hc(LHCALL_LOAD_TLS, __pa(ftls), rval(), rval());
+	tls_last = 1;
 }
 
 /* The descriptor the CPU sees for @sel, as far as we know it. */
@@ -493,7 +496,7 @@ static u64 desc_of(u32 sel)
 	if ((sel & 4) || i >= fgdt_num || i == 2 || i == 3 || i >= 32)
 		return 0;
 	/* The TLS entries are whichever of LOAD_GDT or LOAD_TLS came last. */
-	if (i >= 6 && i <= 8 && (ftls[i - 6] & (1ULL << 47)))
+	if (i >= 6 && i <= 8 && tls_last)
 		return ftls[i - 6];
 	return fgdt[i];
 }
@@ -770,10 +773,15 @@ static void op_risky(void)
 		break;
 	case 3:
 		risky("gdt");
-		if (chance(2))
-			fgdt[below(32)] = (u64)rnd() << 32 | rnd();
+		/*
+		 * Anything at all, but where we run (12, 13) only what must
+		 * kill us: we could not go on with other bases there.
+		 */
+		v = below(32);
+		if (v == 12 || v == 13)
+			fgdt[v] = random_desc() & ~(1ULL << 47);
 		else
-			fgdt[12 + below(2)] = random_desc();
+			fgdt[v] = (u64)rnd() << 32 | rnd();
 		hc(LHCALL_LOAD_GDT, chance(8) ? rval() : __pa(fgdt),
 		   chance(4) ? rval() : 32, 0);
 		/* Still alive: back to a GDT we know all about. */
@@ -782,6 +790,7 @@ static void op_risky(void)
 			if ((fgdt[v] & (1ULL << 47)) && !(fgdt[v] & (1ULL << 44)))
 				fgdt[v] = 0;
 		hc(LHCALL_LOAD_GDT, __pa(fgdt), fgdt_num, 0);
+		tls_last = 0;
 		break;
 	case 4:
 		risky("gdt-cs-limit");
@@ -795,6 +804,7 @@ static void op_risky(void)
 		hc(LHCALL_LOAD_TLS, chance(2) ? __pa(ftls) : rval(), 0, 0);
 		memset(ftls, 0, sizeof(ftls));
 		hc(LHCALL_LOAD_TLS, __pa(ftls), 0, 0);
+		tls_last = 1;
 		break;
 	case 6:
 		risky("idt");

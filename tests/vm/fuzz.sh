@@ -69,7 +69,7 @@ while [ "$total" -lt "$budget" ]; do
 		s/^fuzz: at \([0-9]*\)$/\1/p
 		s/^fuzz: risky [^ ]* at \([0-9]*\)$/\1/p' /tmp/fuzz.clean | tail -1)
 	total=$((total + ${made:-0}))
-	last=$(grep '^fuzz: ' /tmp/fuzz.clean | tail -1)
+	last=$(grep '^fuzz: ' /tmp/fuzz.clean | grep -v '^fuzz: #' | tail -1)
 	case $last in
 	"fuzz: risky "*) after=$(echo "$last" | cut -d' ' -f3) ;;
 	*) after="safe ops" ;;
@@ -111,6 +111,7 @@ while [ "$total" -lt "$budget" ]; do
 	*"[after safe ops]"*)
 		echo "fuzz: seed $seed died after safe ops: $(tail -1 /tmp/fuzz.err)"
 		grep '^FAIL ' /tmp/fuzz.clean | head -3 | sed 's/^/fuzz:   guest said: /'
+		[ -z "$trace" ] || tail -n 12 /tmp/fuzz.clean | sed 's/^/fuzz:   /'
 		;;
 	esac
 	echo "$reason" >>/tmp/fuzz.reasons

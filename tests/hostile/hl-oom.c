@@ -161,9 +161,16 @@ int main(int argc, char *argv[])
 	now = cg_read(cg, "memory.events", "oom_kill");
 	printf("oom: %d Guests in %d children; the Host lost at most %ld kB; cgroup oom_kill %ld -> %ld; last child said '%c'\n",
 	       guests, n, worst, ooms, now, c);
-	for (i = 0; i < n; i++)
-		if (waitpid(kids[i], &status, WNOHANG) == kids[i])
+	/* A child the OOM killer took may take a moment to finish dying. */
+	for (end = hl_ms() + 10000; !killed && now > ooms && hl_ms() < end;
+	     hl_nap(10)) {
+		for (i = 0; i < n; i++) {
+			if (kids[i] <= 0 || waitpid(kids[i], &status, WNOHANG) != kids[i])
+				continue;
 			killed += WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+			kids[i] = -kids[i];
+		}
+	}
 	if (floor_hit)
 		hl_fail("oom-charged-to-cgroup",
 			"the Host lost %ld kB with %d Guests while the cgroup may use %ld kB: Guests cost memory the cgroup is not charged for",
@@ -176,9 +183,11 @@ int main(int argc, char *argv[])
 		hl_fail("oom-killer-acted", "no OOM kill after %d Guests (last child said '%c')",
 			guests, c);
 	for (i = 0; i < n; i++)
-		kill(kids[i], SIGKILL);
+		if (kids[i] > 0)
+			kill(kids[i], SIGKILL);
 	for (i = 0; i < n; i++)
-		waitpid(kids[i], &status, 0);
+		if (kids[i] > 0)
+			waitpid(kids[i], &status, 0);
 	/* The Host gets it all back. */
 	for (end = hl_ms() + 20000; hl_ms() < end; hl_nap(200))
 		if (meminfo_kb("MemAvailable") > start - 16 * 1024)

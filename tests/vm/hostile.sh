@@ -76,7 +76,7 @@ slab_kb() {
 	awk 'NR > 2 { s += $2 * $4 } END { print int(s / 1024) }' /proc/slabinfo
 }
 
-for prog in hl-requests hl-fork hl-exec hl-iouring hl-threads hl-setuid \
+for prog in hl-requests hl-fork hl-exec hl-iouring hl-threads hl-setuid hl-killdma \
 	hl-memory; do
 	run $prog "$P"
 done

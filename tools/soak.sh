@@ -99,6 +99,7 @@ start() {
 ended() {
 	rc=$(cat "/tmp/soak$1.rc")
 	tr -d '\r' <"/tmp/soak$1.out" >/tmp/soak.clean
+	grep -q '^LGUEST-TEST-BEGIN stress' /tmp/soak.clean && in_stress=$((in_stress + 1))
 	grep -q '^PASS stress' /tmp/soak.clean && stress_pass=$((stress_pass + 1))
 	grep -q '^FAIL stress' /tmp/soak.clean &&
 		{ stress_fail=$((stress_fail + 1)); say "guest $1: $(grep -m1 '^FAIL stress' /tmp/soak.clean)"; }
@@ -114,7 +115,7 @@ ended() {
 }
 
 pre() {
-	boots=0 kills=0 offs=0 bad=0 stress_pass=0 stress_fail=0
+	boots=0 kills=0 offs=0 bad=0 stress_pass=0 stress_fail=0 in_stress=0
 	before=$(settled_avail)
 	echo "$before" >/tmp/soak.before
 	lowest=$(avail)
@@ -175,7 +176,7 @@ pre() {
 		i=$((i + 1))
 	done
 	say "$boots boots, $kills killed by us, $offs powered off after their stress run, $bad died unasked"
-	say "stress runs: $stress_pass passed, $stress_fail failed"
+	say "stress runs: $in_stress boots reached stress-ng, $stress_pass passed, $stress_fail failed"
 	say "lowest MemAvailable $lowest kB (of $before kB before)"
 	[ "$bad" -eq 0 ] && pass launchers ||
 		fail launchers "$bad Launchers died without being killed"

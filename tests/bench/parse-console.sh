@@ -78,10 +78,17 @@ bad='Oops|BUG:|WARNING:|Kernel panic|general protection fault|cut here|soft lock
 unasked=$(awk '/NMI backtrace for cpu [0-9]+$/ { asked = 80 }
 	asked { asked--; if (/<\/TASK>/) asked = 0; next }
 	{ print }' <<<"$clean")
-hits=$(grep -vE '^(PASS|FAIL|SKIP) |^===' <<<"$unasked" | grep -vE "$cpu_notice" |
-	grep -E "$bad" | head -3)
+kernel=$(grep -vE '^(PASS|FAIL|SKIP) |^===' <<<"$unasked" | grep -vE "$cpu_notice")
+hits=$(grep -E "$bad" <<<"$kernel" | head -3)
+first=$(head -1 <<<"$hits")
+# A WARN's first line only says "cut here": the next one says what it is
+# (the WARN's message, or "WARNING: CPU: N PID: N at FILE:LINE FUNCTION").
+if [[ $first == *"[ cut here ]"* ]]; then
+	next=$(grep -A1 -m1 -F '[ cut here ]' <<<"$kernel" | sed -n 2p)
+	[ -z "$next" ] || first=$next
+fi
 if [ -z "$hits" ]; then
 	result PASS vm-log-clean
 else
-	result FAIL "vm-log-clean: $(head -1 <<<"$hits" | sed 's/^\[ *[0-9.]*\] //') (see $log)"
+	result FAIL "vm-log-clean: $(sed 's/^\[ *[0-9.]*\] //' <<<"$first") (see $log)"
 fi

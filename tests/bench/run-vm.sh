@@ -47,12 +47,14 @@ done
 # What a boot (and, on the debug Host, the kmemleak scans at the end) may
 # take of the budget.
 slack=30
+host_append=
 case $host in
 6.1) meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
 # The debug Host kernel (docs/debug-host.md): KASAN's shadow and the
-# detectors' own tables want more memory than Debian's kernel.
-debug) meta=debug; mem=${mem:-2048}; slack=120 ;;
+# detectors' own tables want more memory than Debian's kernel; it runs
+# fully preemptible (built like Debian's, which chooses at boot).
+debug) meta=debug; mem=${mem:-2048}; slack=120; host_append=preempt=full ;;
 *) die "--host must be 6.1, 6.12 or debug" ;;
 esac
 mem=${mem:-1024}
@@ -141,7 +143,7 @@ set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg \
 	-cpu "$cpu" -smp "$smp" -m "$mem" \
 	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
-	-append "console=ttyS0 panic=-1 $append" \
+	-append "console=ttyS0 panic=-1 $host_append $append" \
 	${drives[@]+"${drives[@]}"} \
 	-display none -monitor none -serial "file:$log" \
 	-no-reboot </dev/null >"$out/qemu.out" 2>&1

@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
-# timeout: 5400
+# timeout: 6000
 #
 # 58-debug-host: lguest on the debug Host kernel (KASAN, KFENCE, UBSAN,
 # lockdep, kmemleak, debug objects ...: docs/debug-host.md), where a memory
@@ -25,9 +25,9 @@ mkdir -p "$BUILD/logs" "$out"
 # (their payload files must not clash: they all land in /payload).
 DEBUG_HOST_TESTS=(module guests sharedma linux-guest)
 DEBUG_HOST_PAYLOADS=("$BUILD/guests" "$out/linux-guest")
-# The whole main boot's budget, measured at about 1/4 of it (see
-# docs/debug-host.md).
-DEBUG_HOST_TIMEOUT=1800
+# The whole main boot's budget: it took 196 s on a busy 2-core machine
+# (docs/debug-host.md); a test added above should raise this.
+DEBUG_HOST_TIMEOUT=900
 # "smoke" (boot, a command, poweroff) or "full" (tests/vm/linux-guest.sh).
 LINUX_GUEST_MODE=smoke
 
@@ -98,7 +98,7 @@ detector() {
 	cp "$kmods/buggy-kmod-$name.ko" "$kmods/$name/"
 	# The test needs no lguest.ko: the buggy module stands in for it, so
 	# the self-test does not depend on host-module/ building.
-	res=$($bench --host debug --cpu max --smp 1 --timeout 600 \
+	res=$($bench --host debug --cpu max --smp 1 --timeout 300 \
 		--module "$kmods/buggy-kmod-$name.ko" \
 		--payload "$kmods/$name" buggy-kmod)
 	# Both Hosts run the same test, in the same bench directory: keep each log.

@@ -92,6 +92,7 @@ void kill_guest(struct lguest *lg, const char *fmt, ...)
 	}
 	spin_unlock_irqrestore(&lg->dead_lock, flags);
 	lguest_kick(lg);
+	wake_up_all(&lg->break_wq);
 }
 
 bool lguest_is_dead(struct lguest *lg)

@@ -160,7 +160,9 @@ static int initialize(struct file *file, const u64 *args)
 /*H:140
  * LHREQ_BREAK with 1 makes the running read() return EAGAIN and then
  * holds the writer until someone writes LHREQ_BREAK with 0.  The seeds'
- * Launcher uses it to get the Guest's attention when input arrives.
+ * Launcher uses it to get the Guest's attention when input arrives.  A
+ * dead Guest has nothing to break: the writer is let go at once (or, if
+ * it is already waiting, when the Guest dies).
  */
 static int do_break(struct lguest *lg, u64 on)
 {
@@ -168,7 +170,8 @@ static int do_break(struct lguest *lg, u64 on)
 		atomic_set(&lg->break_out, 1);
 		lguest_kick(lg);
 		return wait_event_interruptible(lg->break_wq,
-						!atomic_read(&lg->break_out));
+						!atomic_read(&lg->break_out) ||
+						lguest_is_dead(lg));
 	}
 	atomic_set(&lg->break_out, 0);
 	wake_up_all(&lg->break_wq);

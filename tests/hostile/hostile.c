@@ -123,6 +123,35 @@ void hl_nap(long ms)
 		;
 }
 
+long hl_meminfo_kb(const char *field)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[128];
+	size_t n = strlen(field);
+	long kb = -1;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (!strncmp(line, field, n) && line[n] == ':')
+			kb = atol(line + n + 1);
+	if (f)
+		fclose(f);
+	return kb;
+}
+
+long hl_pcp_kb(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "r");
+	char line[128];
+	long pages = 0, n;
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %ld", &n) == 1)
+			pages += n;
+	if (f)
+		fclose(f);
+	return pages * 4;
+}
+
 int hl_open(void)
 {
 	int fd = open(HL_DEV, O_RDWR);

@@ -37,6 +37,11 @@ long hl_ms(void);
 /* Sleep @ms milliseconds: only between polls of a bounded wait. */
 void hl_nap(long ms);
 
+/* A field of /proc/meminfo, in kB; -1 if there is none. */
+long hl_meminfo_kb(const char *field);
+/* Free pages parked on per-CPU lists (not in MemFree), in kB. */
+long hl_pcp_kb(void);
+
 int hl_open(void);
 /* One write() of @n words: the result, or -errno. */
 long hl_write(int fd, const uint64_t *words, size_t n);

@@ -86,7 +86,7 @@ while [ "$total" -lt "$budget" ]; do
 	fi
 	w=$(dmesg_warnings)
 	if [ -n "$w" ]; then
-		fail fuzz "seed $seed: the Host said: $(echo "$w" | head -1)"
+		fail fuzz "seed $seed: the Host said: $(echo "$w" | grep -v "cut here" | head -1)"
 		echo "$w" | head -40
 		failed=$((failed + 1))
 		dmesg_mark

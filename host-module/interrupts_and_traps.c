@@ -378,19 +378,42 @@ static void handle_trap(struct lguest *lg)
 	/* Anything else was a Host interrupt, already handled. */
 }
 
-/* Is there an interrupt the Guest has not blocked? */
-static bool irq_waiting(struct lguest *lg)
+/*
+ * Which interrupts the Guest has blocked, read before we go to sleep:
+ * reading Guest memory can fault and sleep, which it must not do once we
+ * have said we are about to.  An unreadable mask wakes us at once.
+ */
+static bool read_blocked(struct lguest *lg, unsigned long *blocked)
 {
-	u32 blocked[LGUEST_IRQS / 32];
-	DECLARE_BITMAP(live, LGUEST_IRQS);
+	u32 words[LGUEST_IRQS / 32];
 	struct lguest_data __user *ld;
 
 	ld = (void __user *)(lg->mem_base + lg->lguest_data);
 	if (!lg->lguest_data ||
-	    copy_from_user(blocked, ld->blocked_interrupts, sizeof(blocked)))
-		return true;
-	bitmap_from_arr32(live, blocked, LGUEST_IRQS);
-	return bitmap_andnot(live, lg->irqs_pending, live, LGUEST_IRQS);
+	    copy_from_user(words, ld->blocked_interrupts, sizeof(words)))
+		return false;
+	bitmap_from_arr32(blocked, words, LGUEST_IRQS);
+	return true;
+}
+
+/*
+ * A halted Guest sleeps until an interrupt it has not blocked is pending,
+ * a break is asked for, or it dies.  The kicker sets its bit before it
+ * wakes us, so checking after set_current_state() misses nothing.
+ */
+static void halt_guest(struct lguest *lg)
+{
+	DECLARE_BITMAP(blocked, LGUEST_IRQS);
+	DECLARE_BITMAP(live, LGUEST_IRQS);
+
+	if (!read_blocked(lg, blocked))
+		return;
+	set_current_state(TASK_INTERRUPTIBLE);
+	if (!bitmap_andnot(live, lg->irqs_pending, blocked, LGUEST_IRQS) &&
+	    !atomic_read(&lg->break_out) && !lguest_is_dead(lg) &&
+	    !signal_pending(current))
+		schedule();
+	__set_current_state(TASK_RUNNING);
 }
 
 /*H:480
@@ -430,11 +453,7 @@ static int run_until_stopped(struct lguest *lg, char __user *out,
 		if (lguest_is_dead(lg))
 			break;
 		if (lg->halted) {
-			set_current_state(TASK_INTERRUPTIBLE);
-			if (!irq_waiting(lg) && !atomic_read(&lg->break_out) &&
-			    !lguest_is_dead(lg))
-				schedule();
-			__set_current_state(TASK_RUNNING);
+			halt_guest(lg);
 			continue;
 		}
 		cond_resched();

@@ -24,8 +24,8 @@ payload=$out/payload
 rm -rf "$payload"
 mkdir -p "$payload"
 
-if ! make -s -C "$TOP/tests/guests" -f Makefile -f fuzz.mk OUT="$out/guests" \
-	fuzz-guest "$out/guests/hello.elf" >"$out/build.log" 2>&1; then
+if ! make -s -C "$TOP/tests/guests" OUT="$out/guests" \
+	"$out/guests/fuzz.elf" "$out/guests/hello.elf" >"$out/build.log" 2>&1; then
 	echo "FAIL fuzz-build: see build/fuzz/build.log"
 	exit 0
 fi

@@ -290,10 +290,16 @@ int main(int argc, char *argv[])
 {
 	dir = argc > 1 ? argv[1] : ".";
 	hl_timeout(240, "hl-threads");
+	/* Each attack says it starts, so a timeout says where it hung. */
+	puts("hl-threads: two reads");
 	two_reads();
+	puts("hl-threads: INITIALIZE races");
 	init_race();
+	puts("hl-threads: break");
 	break_running();
+	puts("hl-threads: signal storm");
 	signal_storm();
+	puts("hl-threads: close during read");
 	close_during_read();
 	return hl_failed ? 1 : 0;
 }

@@ -286,20 +286,26 @@ static void break_running(void)
 	hl_guest_free(&g);
 }
 
+static void say(const char *what)
+{
+	printf("hl-threads: %s\n", what);
+	fflush(stdout);
+}
+
 int main(int argc, char *argv[])
 {
 	dir = argc > 1 ? argv[1] : ".";
 	hl_timeout(240, "hl-threads");
 	/* Each attack says it starts, so a timeout says where it hung. */
-	puts("hl-threads: two reads");
+	say("two reads");
 	two_reads();
-	puts("hl-threads: INITIALIZE races");
+	say("INITIALIZE races");
 	init_race();
-	puts("hl-threads: break");
+	say("break");
 	break_running();
-	puts("hl-threads: signal storm");
+	say("signal storm");
 	signal_storm();
-	puts("hl-threads: close during read");
+	say("close during read");
 	close_during_read();
 	return hl_failed ? 1 : 0;
 }

@@ -90,7 +90,6 @@ static void on_alarm(int sig)
 	int n;
 
 	(void)sig;
-	fflush(stdout);
 	n = snprintf(buf, sizeof(buf), "FAIL %s: timed out\n", timeout_name);
 	if (write(1, buf, n) < 0)
 		_exit(3);

@@ -5,8 +5,11 @@
 # 63-fuzz: the hypercall fuzzer Guest (tests/guests/fuzz.c) relaunched seed
 # after seed in a QEMU Host (tests/vm/fuzz.sh), then lguest for users who
 # are not root (tests/vm/unprivileged.sh), on one -cpu max -smp 2 Host.
-#   FUZZ_HOST=6.1       the Host kernel (run-vm.sh --host)
+#   FUZZ_HOST=debug     the Host kernel (run-vm.sh --host): the debug one,
+#                       whose detectors turn a Host bug into a FAIL
 #   FUZZ_CALLS=100000   the hypercall budget (a few minutes here)
+#   FUZZ_RISK=1000      one operation in N may get the Guest killed (each
+#                       kill costs a relaunch, slow on the debug Host)
 #   FUZZ_SECONDS=0      a time budget instead (make fuzz SECONDS=N)
 #   FUZZ_MODULE=PATH    a lguest.ko to test (run-vm.sh --module), instead
 #                       of one built from host-module/
@@ -16,7 +19,8 @@ set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LGUEST_BUILD:-$TOP/build}
 bench=$TOP/tests/bench/run-vm.sh
-host=${FUZZ_HOST:-6.1}
+host=${FUZZ_HOST:-debug}
+risk=${FUZZ_RISK:-1000}
 calls=${FUZZ_CALLS:-100000}
 seconds=${FUZZ_SECONDS:-0}
 out=$BUILD/fuzz
@@ -43,7 +47,7 @@ start=$(date +%s)
 $bench --host "$host" --cpu max --smp 2 --timeout "$limit" --kmod tun \
 	${FUZZ_MODULE:+--module "$FUZZ_MODULE"} \
 	--payload "$payload" \
-	--append "lguest.fuzz_calls=$calls lguest.fuzz_seconds=$seconds" \
+	--append "lguest.fuzz_calls=$calls lguest.fuzz_seconds=$seconds lguest.fuzz_risk=$risk" \
 	fuzz unprivileged
 log=$BUILD/vm/${host}_max_smp2/fuzz+unprivileged/console.log
 tr -d '\r' <"$log" 2>/dev/null | grep -E '^(fuzz-reason|METRIC fuzz)'

@@ -11,7 +11,10 @@ TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LGUEST_BUILD:-$TOP/build}
 bench=$TOP/tests/bench/run-vm.sh
 payload=$BUILD/hostile
-host=${HOSTILE_HOST:-6.1}
+# The two-CPU run is on the debug Host, whose detectors turn a Host bug
+# into a FAIL; the AMD one on Debian's own 6.1.
+host=${HOSTILE_HOST:-debug}
+host2=${HOSTILE_HOST:-6.1}
 module=()
 [ -n "${HOSTILE_MODULE:-}" ] && module=(--module "$HOSTILE_MODULE")
 
@@ -25,5 +28,5 @@ echo "PASS hostile-build"
 
 $bench --host "$host" --cpu max --smp 2 --timeout 1500 "${module[@]}" \
 	--payload "$payload" hostile
-$bench --host "$host" --cpu EPYC --smp 1 --timeout 1500 "${module[@]}" \
+$bench --host "$host2" --cpu EPYC --smp 1 --timeout 1500 "${module[@]}" \
 	--payload "$payload" hostile

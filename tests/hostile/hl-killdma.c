@@ -19,26 +19,6 @@
 
 static const char *dir;
 
-static bool start_guest(struct hl_guest *g, int shared, const char *name)
-{
-	if (hl_guest_load(g, dir, "mirror")) {
-		hl_fail(name, "cannot load %s/%s", dir, HL_GUEST_ELF);
-		return false;
-	}
-	if (mmap(g->mem + HL_KEY_PA, HL_PAGE, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, shared, 0) == MAP_FAILED ||
-	    hl_guest_init(g)) {
-		hl_fail(name, "cannot start the Guest");
-		return false;
-	}
-	hl_run_start(g);
-	if (!hl_console_wait(g, "hostile-guest: ready", WAIT_MS)) {
-		hl_fail(name, "the Guest never said ready");
-		return false;
-	}
-	return true;
-}
-
 int main(int argc, char *argv[])
 {
 	int shared = memfd_create("hostile-key", 0);
@@ -54,8 +34,9 @@ int main(int argc, char *argv[])
 		hl_fail("killdma", "memfd: %s", strerror(errno));
 		return 1;
 	}
-	if (!start_guest(&a, shared, "killdma-receiver") ||
-	    !start_guest(&b, shared, "killdma-sender"))
+	if (!hl_guest_start_shared(&a, dir, shared, "killdma-receiver",
+				   WAIT_MS) ||
+	    !hl_guest_start_shared(&b, dir, shared, "killdma-sender", WAIT_MS))
 		return 1;
 	d = (struct lguest_dma *)(a.mem + HL_DMA_PA);
 	memset(d, 0, sizeof(*d));

@@ -25,19 +25,6 @@ static long free_kb(void)
 	return hl_meminfo_kb("MemFree") + hl_meminfo_kb("Cached") + hl_pcp_kb();
 }
 
-static long module_refs(void)
-{
-	FILE *f = fopen("/sys/module/lguest/refcnt", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
 /* One cycle; false (having said why) if it went wrong. */
 static bool cycle(struct hl_guest *g, int i)
 {
@@ -123,7 +110,7 @@ int main(int argc, char *argv[])
 	 * bench after the tests) is the leak check instead.
 	 */
 	bool kmemleak = argc > 3 && !strcmp(argv[3], "kmemleak");
-	long refs = module_refs(), before, after, vm_before, vm_after;
+	long refs = hl_module_refs(), before, after, vm_before, vm_after;
 	struct hl_guest g;
 
 	hl_timeout(600, "hl-resources");
@@ -155,7 +142,7 @@ int main(int argc, char *argv[])
 		hl_pass("cycles-vmalloc");
 	else
 		hl_fail("cycles-vmalloc", "VmallocUsed grew by %ld kB", vm_after - vm_before);
-	hl_expect("cycles-module-refs", module_refs(), refs);
+	hl_expect("cycles-module-refs", hl_module_refs(), refs);
 
 	pthread_barrier_t bar;
 	int both = 0;
@@ -175,7 +162,7 @@ int main(int argc, char *argv[])
 		hl_fail("race-cycles-meminfo",
 			"MemFree+Cached+per-CPU lists fell by %ld kB over %d racing cycles (%d races both won)",
 			before - after, cycles, both);
-	hl_expect("race-cycles-module-refs", module_refs(), refs);
+	hl_expect("race-cycles-module-refs", hl_module_refs(), refs);
 	hl_guest_free(&g);
 	return hl_failed ? 1 : 0;
 }

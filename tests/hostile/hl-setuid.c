@@ -23,26 +23,6 @@
 
 static const char *dir;
 
-static bool start_guest(struct hl_guest *g, int shared, const char *name)
-{
-	if (hl_guest_load(g, dir, "mirror")) {
-		hl_fail(name, "cannot load %s/%s", dir, HL_GUEST_ELF);
-		return false;
-	}
-	if (mmap(g->mem + HL_KEY_PA, HL_PAGE, PROT_READ | PROT_WRITE,
-		 MAP_SHARED | MAP_FIXED, shared, 0) == MAP_FAILED ||
-	    hl_guest_init(g)) {
-		hl_fail(name, "cannot start the Guest");
-		return false;
-	}
-	hl_run_start(g);
-	if (!hl_console_wait(g, "hostile-guest: ready", WAIT_MS)) {
-		hl_fail(name, "the Guest never said ready");
-		return false;
-	}
-	return true;
-}
-
 /* Launcher A: bind, then exec the setuid program. */
 static void launcher_a(int shared, int ready, int go)
 {
@@ -51,7 +31,7 @@ static void launcher_a(int shared, int ready, int go)
 	struct hl_guest g;
 	uint32_t res = 0;
 
-	if (!start_guest(&g, shared, "setuid-launcher-a"))
+	if (!hl_guest_start_shared(&g, dir, shared, "setuid-launcher-a", WAIT_MS))
 		_exit(1);
 	d = (struct lguest_dma *)(g.mem + HL_DMA_PA);
 	memset(d, 0, sizeof(*d));
@@ -115,7 +95,7 @@ int main(int argc, char *argv[])
 	}
 
 	/* Launcher B: send to A's key. */
-	if (!start_guest(&b, shared, "setuid-launcher-b")) {
+	if (!hl_guest_start_shared(&b, dir, shared, "setuid-launcher-b", WAIT_MS)) {
 		kill(pid, SIGKILL);
 		waitpid(pid, &status, 0);
 		return 1;

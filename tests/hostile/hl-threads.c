@@ -136,23 +136,10 @@ static void init_race(void)
 	hl_guest_free(&g);
 }
 
-static long module_refs(void)
-{
-	FILE *f = fopen("/sys/module/lguest/refcnt", "r");
-	long n = -1;
-
-	if (f) {
-		if (fscanf(f, "%ld", &n) != 1)
-			n = -1;
-		fclose(f);
-	}
-	return n;
-}
-
 static void close_during_read(void)
 {
 	struct hl_guest g;
-	long refs = module_refs(), end;
+	long refs = hl_module_refs(), end;
 
 	if (!start_mirror(&g, "close-during-read"))
 		return;
@@ -170,13 +157,13 @@ static void close_during_read(void)
 	pthread_join(g.runner, NULL);
 	hl_expect("close-during-read-then-ebadf", g.end, -EBADF);
 	/* The last reference went with the read: the Guest is gone. */
-	for (end = hl_ms() + 5000; module_refs() != refs && hl_ms() < end;)
+	for (end = hl_ms() + 5000; hl_module_refs() != refs && hl_ms() < end;)
 		hl_nap(10);
-	if (module_refs() == refs)
+	if (hl_module_refs() == refs)
 		hl_pass("close-during-read-released");
 	else
 		hl_fail("close-during-read-released", "module refcnt %ld, was %ld",
-			module_refs(), refs);
+			hl_module_refs(), refs);
 	hl_guest_free(&g);
 }
 

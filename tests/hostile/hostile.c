@@ -183,3 +183,16 @@ long hl_read(int fd, void *buf, size_t len)
 
 	return r < 0 ? -errno : r;
 }
+
+long hl_module_refs(void)
+{
+	FILE *f = fopen("/sys/module/lguest/refcnt", "r");
+	long n = -1;
+
+	if (f) {
+		if (fscanf(f, "%ld", &n) != 1)
+			n = -1;
+		fclose(f);
+	}
+	return n;
+}

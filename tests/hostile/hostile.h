@@ -41,6 +41,8 @@ void hl_nap(long ms);
 long hl_meminfo_kb(const char *field);
 /* Free pages parked on per-CPU lists (not in MemFree), in kB. */
 long hl_pcp_kb(void);
+/* lguest.ko's reference count (open files), or -1. */
+long hl_module_refs(void);
 
 int hl_open(void);
 /* One write() of @n words: the result, or -errno. */
@@ -82,6 +84,14 @@ int hl_run_to_death(struct hl_guest *g, long ms);
 void hl_run_start(struct hl_guest *g);
 /* Stop the runner (a signal interrupts its read); false if it won't. */
 bool hl_run_stop(struct hl_guest *g, long ms);
+/*
+ * Load the mirror Guest from @dir with the page at HL_KEY_PA mapped from
+ * @shared (a file other Launchers map too), initialize and run it, and
+ * wait up to @ms for it to say it is ready; false (a FAIL line named
+ * @name printed) if any of that fails.
+ */
+bool hl_guest_start_shared(struct hl_guest *g, const char *dir, int shared,
+			   const char *name, long ms);
 /* Has the console said @text yet?  Wait up to @ms for it. */
 bool hl_console_wait(struct hl_guest *g, const char *text, long ms);
 /* Have the running Guest do a command; false if no ack within @ms. */

@@ -321,3 +321,24 @@ void hl_guest_free(struct hl_guest *g)
 	g->fd = -1;
 	munmap(g->mem, g->mem_size + HL_PAGE);
 }
+
+bool hl_guest_start_shared(struct hl_guest *g, const char *dir, int shared,
+			   const char *name, long ms)
+{
+	if (hl_guest_load(g, dir, "mirror")) {
+		hl_fail(name, "cannot load %s/%s", dir, HL_GUEST_ELF);
+		return false;
+	}
+	if (mmap(g->mem + HL_KEY_PA, HL_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED | MAP_FIXED, shared, 0) == MAP_FAILED ||
+	    hl_guest_init(g)) {
+		hl_fail(name, "cannot start the Guest");
+		return false;
+	}
+	hl_run_start(g);
+	if (!hl_console_wait(g, "hostile-guest: ready", ms)) {
+		hl_fail(name, "the Guest never said ready");
+		return false;
+	}
+	return true;
+}

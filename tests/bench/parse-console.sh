@@ -87,6 +87,24 @@ if [[ $first == *"[ cut here ]"* ]]; then
 	next=$(grep -A1 -m1 -F '[ cut here ]' <<<"$kernel" | sed -n 2p)
 	[ -z "$next" ] || first=$next
 fi
+# An RCU stall's first line says nothing of its cause: the lines after it
+# name the stalled CPUs or the tasks blocking the grace period, and the
+# first backtrace where it is stuck.  Carry those into the result, so a
+# stall seen once in CI can be read from the summary alone.
+if [[ $first == *"detected stalls"* ]]; then
+	more=$(grep -A40 -m1 -F "$first" <<<"$kernel" | sed 1d |
+		sed 's/^\[ *[0-9.]*\] //' | awk '
+		/^ *\? [A-Za-z_][A-Za-z0-9_.]*\+0x/ { next }
+		/^ *[A-Za-z_][A-Za-z0-9_.]*\+0x/ {
+			sub(/\+0x.*/, "", $1)
+			if (frames++ < 6) f = f (f ? " < " : "") $1
+			next }
+		{ gsub(/[ \t]+/, " "); sub(/^ /, "") }
+		lines < 3 && !/^ *(<\/?(TASK|IRQ)>|Call Trace:|RIP:|RSP:|R[A-Z0-9]*:|CS:|CR2:|Code:)/ {
+			l = l (l ? " | " : "") $0; lines++ }
+		END { print l (f ? " | stack: " f : "") }')
+	[ -z "$more" ] || first="$first $more"
+fi
 if [ -z "$hits" ]; then
 	result PASS vm-log-clean
 else

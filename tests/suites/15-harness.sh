@@ -59,6 +59,15 @@ printf '[    6.0] watchdog: BUG: soft lockup - CPU#0 stuck for 22s! [lguest-laun
 run_parse
 expect lockup-caught '^FAIL \[self\] vm-log-clean: watchdog: BUG: soft lockup'
 
+# An RCU stall is reported with what it names and where it is stuck.
+printf '%s\n' 'PASS a' '[  123.3] rcu: INFO: rcu_preempt detected stalls on CPUs/tasks:' \
+	'[  123.3] rcu: 	0-...!: (1 GPs behind) idle=2f4/1/0x4000000000000000' \
+	'[  123.3] 	(detected by 0, t=5252 jiffies, g=4321, q=12 ncpus=1)' \
+	'[  123.3] Call Trace:' '[  123.3]  <IRQ>' '[  123.3]  ? show_regs+0x1/0x2' \
+	'[  123.3]  lguest_run+0x123/0x456 [lguest]' '[  123.3]  vfs_read+0xa0/0x300' | mklog
+run_parse
+expect rcu-stall-explained '^FAIL \[self\] vm-log-clean: rcu: INFO: rcu_preempt detected stalls on CPUs/tasks: rcu: 0-\.\.\.!: \(1 GPs behind\).*\| \(detected by 0, t=5252 .*\| stack: lguest_run < vfs_read \(see '
+
 printf '[    0.2] RETBleed: WARNING: Spectre v2 mitigation leaves CPU vulnerable to RETBleed attacks, data leaks possible!\nPASS a\n' | mklog
 run_parse
 expect cpu-notice-ignored '^PASS \[self\] vm-log-clean$'

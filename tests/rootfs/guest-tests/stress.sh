@@ -5,13 +5,24 @@
 #   lguest.stress_time=SECONDS      how long (default 60)
 #   lguest.stress_classes=A,B,...   classes (default cpu,memory,os,pipe,vm)
 #   lguest.stress_exclude=X,Y,...   stressors to leave out (default
-#                                   binderfs,efivar: Debian's kernel has no
-#                                   binderfs and the machine no EFI, and
-#                                   stress-ng counts that a lack of resources)
+#                                   binderfs,efivar,atomic: Debian's kernel
+#                                   has no binderfs and the machine no EFI,
+#                                   and stress-ng counts that a lack of
+#                                   resources; atomic, see below)
+#
+# The atomic stressor of Debian 12's stress-ng (0.15.06) has a race of its
+# own: its three helper processes bump the shared bogo-ops counter, marking
+# it "not ready" around each increment, and at the end the stressor
+# SIGKILLs them.  A helper killed inside those three instructions leaves
+# the mark set, and stress-ng exits 7 ("bogo-ops counter in non-ready
+# state, metrics are untrustworthy") after a run in which nothing failed.
+# The slower the machine, the likelier: it happened once under lguest in a
+# QEMU Host.  stress-ng fixed it in 0.15.08 (it now counts such kills as
+# forced, not as corruption); until the image has that, atomic stays out.
 set -euo pipefail
 time=${LGUEST_STRESS_TIME:-60}
 classes=${LGUEST_STRESS_CLASSES:-cpu,memory,os,pipe,vm}
-exclude=${LGUEST_STRESS_EXCLUDE-binderfs,efivar}
+exclude=${LGUEST_STRESS_EXCLUDE-binderfs,efivar,atomic}
 log=$(mktemp)
 # The stressors' files go to the root disk, not to /tmp (RAM, which the
 # memory and vm stressors are already short of).

@@ -61,22 +61,7 @@ random() {
 	echo $(($(od -An -N2 -tu2 /dev/urandom) % $1))
 }
 
-avail() {
-	echo $(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) +
-		$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo) * 4))
-}
-settled_avail() {
-	best=0
-	for i in 1 2 3 4 5; do
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
-		echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
-		sleep 1
-		a=$(avail)
-		[ "$a" -gt "$best" ] && best=$a
-	done
-	echo "$best"
-}
+# (avail and settled_avail are vmlib.sh's, which block-boots.sh sources.)
 
 # start I: Guest I on disk I (vda, vdb, ...), in the background.
 start() {

@@ -24,6 +24,47 @@ load_module() {
 	grep -q '^lguest ' /proc/modules || insmod /lguest/lguest.ko
 }
 
+# avail: free memory in kB, as MemAvailable plus the pages parked on the
+# per-CPU free lists, which are free but not counted there (and Linux 6.12
+# grows those lists on its own).
+avail() {
+	echo $(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) +
+		$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo) * 4))
+}
+
+# settled_avail: avail once the noise has settled.  Freed pages reach it
+# late (RCU, per-CPU page lists), so caches are dropped and free pages
+# compacted before each reading, and the answer is the best of five
+# readings a second apart.
+settled_avail() {
+	local best=0 a i
+	for i in 1 2 3 4 5; do
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
+		sleep 1
+		a=$(avail)
+		[ "$a" -gt "$best" ] && best=$a
+	done
+	echo "$best"
+}
+
+# spinner_start CPU OUT [TENTHS]: start the test Guest that never yields
+# (kill.elf "forever", from the payload) with its Launcher pinned to CPU,
+# its output in OUT, and wait (up to TENTHS tenths of a second, default
+# 100) until it says it spins.  Its pid is in $spinner; fails if it never
+# said so.
+spinner_start() {
+	local n=0
+	taskset -c "$1" lguest-launch 32 "${PAYLOAD:-/payload}/kill.elf" forever >"$2" 2>&1 &
+	spinner=$!
+	while ! grep -q 'spinning forever' "$2" && [ $n -lt "${3:-100}" ]; do
+		sleep 0.1
+		n=$((n + 1))
+	done
+	grep -q 'spinning forever' "$2"
+}
+
 # dmesg_mark; ...; dmesg_warnings: print kernel messages at warning level
 # or worse logged since the mark, less the taint notices every unsigned
 # out-of-tree module earns.

@@ -4,13 +4,13 @@
 # guests.sh: run the freestanding test Guests (from /payload) in this Host.
 # Each Guest prints its own PASS/FAIL lines; we add one line per Guest for
 # how it ended, the escape attempts that must kill the Guest, a Guest that
-# never yields, eight Guests at once, and module reloads without leaks.
+# never yields (it stops on SIGTERM and leaves a Host task its share of the
+# CPU), eight Guests at once, and module reloads without leaks.
 LAUNCH=${LAUNCH:-lguest-launch}
 P=${PAYLOAD:-/payload}
 MEM=32
 
-pass() { echo "PASS $1"; }
-fail() { echo "FAIL $1: $2"; }
+. /lguest/vmlib.sh
 
 load() {
 	if [ -e /dev/lguest ]; then return 0; fi
@@ -87,6 +87,49 @@ for mode in forever forever-halted; do
 	wait $pid 2>/dev/null
 done
 
+
+# --- Fairness: a Guest that never yields takes only its share of its CPU --
+# The Launcher runs the Guest inside read(), so to the Host's scheduler it
+# is one busy task: a Host task pinned beside it must get about half the
+# CPU, and so take about twice as long as alone.  A Host kernel on which
+# the Launcher cannot be preempted (lazy preemption that nothing ever turns
+# into a real one, or a tick that stopped while the Guest ran) shows here
+# as a far larger ratio.  Times are in centiseconds of the Host's uptime.
+uptime_cs() {
+	read -r up _ </proc/uptime
+	echo "${up%.*}${up#*.}"
+}
+# spin_cs N: N rounds of a shell loop on CPU 0, and how long they took.
+spin_cs() {
+	local a b
+	a=$(uptime_cs)
+	taskset -c 0 sh -c "i=0; while [ \$i -lt $1 ]; do i=\$((i + 1)); done"
+	b=$(uptime_cs)
+	echo $((b - a))
+}
+# Enough rounds for about two seconds alone (the clock ticks in 10 ms).
+rounds=10000
+while [ "$(spin_cs $rounds)" -lt 100 ] && [ $rounds -lt 100000000 ]; do
+	rounds=$((rounds * 2))
+done
+rounds=$((rounds * 2))
+alone=$(spin_cs $rounds)
+spinner_start 0 /tmp/fair.out
+pid=$spinner
+shared=$(spin_cs $rounds)
+if kill -0 $pid 2>/dev/null && grep -q 'spinning forever' /tmp/fair.out; then
+	ratio=$((shared * 100 / (alone > 0 ? alone : 1)))
+	echo "METRIC fairness-host-task-slowdown-pct $ratio"
+	echo "fairness: $rounds rounds took $((alone * 10)) ms alone, $((shared * 10)) ms beside the Guest"
+	# A fair share is 2 times; 2.5 leaves room for the Host's own work.
+	[ $ratio -le 250 ] && pass fairness-host-task-share ||
+		fail fairness-host-task-share "a Host task beside a spinning Guest took $ratio% of its time alone ($((alone * 10)) ms alone, $((shared * 10)) ms shared)"
+else
+	fail fairness-host-task-share "the spinning Guest was not running: $(tail -1 /tmp/fair.out)"
+fi
+kill -KILL $pid 2>/dev/null
+wait $pid 2>/dev/null
+
 # Eight Guests at once.
 pids=
 for i in 1 2 3 4 5 6 7 8; do
@@ -107,29 +150,9 @@ if [ $bad -eq 0 ]; then pass concurrent-8-guests; else
 	fail concurrent-8-guests "$bad failures"; fi
 
 # Load and unload repeatedly with Guests started and killed in between.
-# MemAvailable is noisy: freed pages reach it late (RCU, per-CPU page
-# lists) and caches grow on first use.  So two warm-up rounds come first,
-# caches are dropped and free pages drained before each reading, and each
-# reading is the best of a few over five seconds.  A real leak grows with
-# every round; noise does not.
-# Pages parked on per-CPU free lists are free but not in MemAvailable (and
-# Linux 6.12 grows those lists on its own): count them too.
-avail() {
-	echo $(($(awk '/^MemAvailable:/ { print $2 }' /proc/meminfo) +
-		$(awk '$1 == "count:" { n += $2 } END { print n + 0 }' /proc/zoneinfo) * 4))
-}
-settled_avail() {
-	local best=0 a i
-	for i in 1 2 3 4 5; do
-		sync
-		echo 3 >/proc/sys/vm/drop_caches
-		echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
-		sleep 1
-		a=$(avail)
-		[ "$a" -gt "$best" ] && best=$a
-	done
-	echo "$best"
-}
+# Two warm-up rounds come first (caches grow on first use), and each
+# reading is settled_avail's (vmlib.sh).  A real leak grows with every
+# round; noise does not.
 reload_round() {
 	"$LAUNCH" $MEM "$P/kill.elf" forever >/dev/null 2>&1 &
 	p1=$!

@@ -123,6 +123,20 @@ if [ "$MODE" = full ]; then
 	else
 		fail linux-sleep-2s "no output"
 	fi
+	# The same beside a process that never sleeps, so the Guest never
+	# halts: its clock interrupt must still come on time.  (A Host that
+	# stops reprogramming its own timer while a Guest runs, or never
+	# preempts the Launcher, makes this take far longer.)  2.0 to 2.5 s,
+	# less a little for the stamps, which are taken as the lines arrive.
+	send 3 'sh -c "while :; do :; done" & b=$!; sleep 1; echo T$((1))X; sleep 2; echo T$((2))X; kill $b'
+	if wait_for g 'T2X' 60; then
+		t=$(cs_between "$(stamp_of g T1X)" "$(stamp_of g T2X)")
+		echo "METRIC linux-guest-sleep-2-busy-ms $((t * 10))"
+		[ "$t" -ge 190 ] && [ "$t" -le 250 ] && pass linux-sleep-2s-busy ||
+			fail linux-sleep-2s-busy "'sleep 2' beside a busy process took $((t * 10)) ms by the Host clock"
+	else
+		fail linux-sleep-2s-busy "no output"
+	fi
 
 	# --- 1000 processes ---------------------------------------------------
 	t0=$(now)

@@ -24,13 +24,8 @@ nmis_cpu1() {
 	awk '$1 == "NMI:" { print $3 }' /proc/interrupts
 }
 
-taskset -c 1 lguest-launch 32 "$P/kill.elf" forever >/tmp/nmi.out 2>&1 &
-pid=$!
-n=0
-while ! grep -q 'spinning forever' /tmp/nmi.out && [ $n -lt 300 ]; do
-	sleep 0.1
-	n=$((n + 1))
-done
+spinner_start 1 /tmp/nmi.out 300
+pid=$spinner
 if ! grep -q 'spinning forever' /tmp/nmi.out; then
 	fail nmi-guest-running "the Guest never started: $(head -c 200 /tmp/nmi.out)"
 	kill -9 $pid 2>/dev/null

@@ -328,21 +328,21 @@ MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
  * lguest_run_guest_once() runs the Guest until something stops it.  With
  * interrupts off it: makes sure the Launcher's FPU state is in the
  * registers (the Guest's FPU state *is* the Launcher's; see below for
- * kernels that do not let us load it), copies the
- * Guest's GDT and registers into this CPU's Switcher area, closes the two
- * doors a compatibility-mode program could use to reach the Host's system
- * call entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
+ * kernels that do not let us load it), copies the Guest's GDT and
+ * registers into this CPU's Switcher area, closes the two doors a
+ * compatibility-mode program could use to reach the Host's system call
+ * entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
  * tracking, turns that off (to the CPU, ring 1 is supervisor code).  Then
  * the Switcher does the rest.  Afterwards everything is put back, and a
  * Host interrupt or NMI that arrived meanwhile is handed to the Host.
  *
- * The Launcher's FPU registers are not loaded after it was switched out
- * (TIF_NEED_FPU_LOAD).  Where switch_fpu_return() is ours to call, it
- * loads them; where it is not (Linux 7.x keeps it for KVM), we return
- * false without entering the Guest, and the caller goes back to user
- * space, whose entry code loads them, and restarts the read() (H:095).
- * Interrupts stay off from that check until the Guest runs, so nothing
- * can take the registers away in between.
+ * After the Launcher was switched out, its FPU registers may not be
+ * loaded (TIF_NEED_FPU_LOAD).  Where switch_fpu_return() is ours to
+ * call, it loads them; where it is not (Linux 7.x keeps it for KVM), we
+ * return false without entering the Guest, and the caller goes back to
+ * user space, whose entry code loads them, and restarts the read()
+ * (H:095).  Interrupts stay off from that check until the Guest runs,
+ * so nothing can take the registers away in between.
  */
 bool lguest_run_guest_once(struct lguest *lg)
 {

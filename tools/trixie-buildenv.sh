@@ -65,6 +65,20 @@ make_tree() {
 	touch "$env_tree/.done"
 }
 
+# end_child: end our command, if it still runs: TERM, then KILL after a
+# few seconds (make passes the TERM on to its jobs).
+end_child() {
+	local i
+	[ -n "$child" ] || return 0
+	kill -TERM "$child" 2>/dev/null || return 0
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		kill -0 "$child" 2>/dev/null || return 0
+		sleep 0.5
+	done
+	kill -KILL "$child" 2>/dev/null
+	wait "$child" 2>/dev/null
+}
+
 # inside DIR... -- CMD...: the part that runs in the new mount namespace.
 inside() {
 	local binds=() d
@@ -76,7 +90,7 @@ inside() {
 	child=
 	# Other runs share the tree (each in its own namespace), so only our
 	# own command is ended here, never every process rooted in the tree.
-	trap '[ -z "$child" ] || kill -KILL "$child" 2>/dev/null
+	trap 'end_child
 		fresh_umount_all "$env_tree" ||
 		echo "trixie-buildenv: mounts left in $env_tree" >&2' EXIT
 	trap 'exit 143' TERM INT
@@ -140,5 +154,12 @@ if [ -n "${make_only:-}" ]; then
 	echo "$env_tree"
 	exit 0
 fi
+# In the background, so that a TERM or INT here is passed on at once to
+# the namespace's side, which cleans up before it exits.
 unshare -m --propagation private \
-	"$0" --inside ${binds[@]+"${binds[@]}"} -- "$@"
+	"$0" --inside ${binds[@]+"${binds[@]}"} -- "$@" &
+inner=$!
+trap 'kill -TERM "$inner" 2>/dev/null; wait "$inner"; exit 143' TERM INT
+rc=0
+wait "$inner" || rc=$?
+exit $rc

@@ -68,9 +68,14 @@ apt_private() {
 		exec 8>"$a/lock"
 		flock 8
 		if [ -z "$(find "$a/updated" -mtime -1 2>/dev/null)" ]; then
-			apt_get update -qq >"$a/update.log" 2>&1 ||
+			if apt_get update -qq >"$a/update.log" 2>&1; then
+				touch "$a/updated"
+			elif [ -e "$a/updated" ]; then
+				# Offline, or the mirror is down: the last lists will do.
+				note "apt-get update for $suite failed; using its lists of $(date -r "$a/updated" +%F)"
+			else
 				die "apt-get update for $suite failed: $(tail -1 "$a/update.log")"
-			touch "$a/updated"
+			fi
 		fi
 	)
 }

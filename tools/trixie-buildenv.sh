@@ -67,13 +67,14 @@ make_tree() {
 
 # end_child: end our command, if it still runs: TERM, then KILL after a
 # few seconds (make passes the TERM on to its jobs).
+# shellcheck disable=SC2317 # called from the EXIT trap
 end_child() {
-	local i
+	local n=10
 	[ -n "$child" ] || return 0
 	kill -TERM "$child" 2>/dev/null || return 0
-	for i in 1 2 3 4 5 6 7 8 9 10; do
-		kill -0 "$child" 2>/dev/null || return 0
+	while [ "$n" -gt 0 ] && kill -0 "$child" 2>/dev/null; do
 		sleep 0.5
+		n=$((n - 1))
 	done
 	kill -KILL "$child" 2>/dev/null
 	wait "$child" 2>/dev/null

@@ -1,12 +1,15 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# compat-probe.sh SRCTREE: print the lguest compat defines for the kernel
-# whose source (or headers) tree is SRCTREE.  Each probe looks for the thing
-# itself in the tree, never at version numbers, so distro backports are
-# handled.  compat.h turns these into the names the module uses.
+# compat-probe.sh SRCTREE [OBJTREE]: print the lguest compat defines for the
+# kernel whose source (or headers) tree is SRCTREE and whose build (the
+# configured, built part: Module.symvers) is OBJTREE, SRCTREE by default.
+# Each probe looks for the thing itself in the tree, never at version
+# numbers, so distro backports are handled.  compat.h turns these into the
+# names the module uses.
 set -eu
 tree=$1
+objtree=${2:-$1}
 
 have() {
 	# have NAME FILE PATTERN: define LGUEST_HAVE_NAME if PATTERN is in FILE.
@@ -26,3 +29,22 @@ have UNWIND_HINT_UNDEFINED arch/x86/include/asm/unwind_hints.h 'macro UNWIND_HIN
 have PF_USER_WORKER include/linux/sched.h 'define PF_USER_WORKER'
 # Linux 6.5 removed the vmas argument of get_user_pages_remote().
 have GUP_VMAS include/linux/mm.h 'struct vm_area_struct \*\*vmas, int \*locked\);'
+# Linux 6.16 renamed rdmsrl()/wrmsrl() to rdmsrq()/wrmsrq().
+have RDMSRQ arch/x86/include/asm/msr.h '\brdmsrq\b'
+# Linux 6.13 added hrtimer_setup(), and 6.15 removed hrtimer_init().
+have HRTIMER_SETUP include/linux/hrtimer.h 'void hrtimer_setup\('
+# FRED (Linux 6.9) and LASS: CPU features, and their bits in CR4.
+have X86_FEATURE_FRED arch/x86/include/asm/cpufeatures.h 'define X86_FEATURE_FRED\b'
+have CR4_FRED arch/x86/include/uapi/asm/processor-flags.h 'define X86_CR4_FRED\b'
+have CR4_LASS arch/x86/include/uapi/asm/processor-flags.h 'define X86_CR4_LASS\b'
+# Whether any module may call switch_fpu_return(): Linux 7.x exports it to
+# KVM's modules only (a namespace of their own).  The exports are listed in
+# the built tree's Module.symvers: "CRC SYMBOL vmlinux EXPORT_SYMBOL[_GPL]
+# NAMESPACE", tab-separated, the namespace empty for everyone's exports.
+tab=$(printf '\t')
+if grep -Eq "^[^$tab]*${tab}switch_fpu_return${tab}vmlinux${tab}EXPORT_SYMBOL(_GPL)?$tab?\$" \
+	"$objtree/Module.symvers" 2>/dev/null; then
+	echo "#define LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT 1"
+else
+	echo "/* LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT is not set */"
+fi

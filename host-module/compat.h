@@ -25,7 +25,11 @@
 #else /* !__ASSEMBLY__ */
 
 #include <linux/fs.h>
+#include <linux/hrtimer.h>
 #include <asm/cpufeature.h>
+#include <asm/fpu/api.h>
+#include <asm/msr.h>
+#include <asm/processor-flags.h>
 
 #ifdef LGUEST_HAVE_NO_LLSEEK
 #define lg_no_llseek	no_llseek
@@ -55,6 +59,65 @@
 #else
 #define lg_get_user_page_remote(mm, addr, flags, page) \
 	get_user_pages_remote(mm, addr, 1, flags, page, NULL)
+#endif
+
+/* Linux 6.16 renamed the 64-bit MSR accessors. */
+#ifndef LGUEST_HAVE_RDMSRQ
+#define rdmsrq(msr, val)	rdmsrl(msr, val)
+#define wrmsrq(msr, val)	wrmsrl(msr, val)
+#endif
+
+/* Linux 6.13 gave hrtimers a setup call that sets the function too. */
+#ifndef LGUEST_HAVE_HRTIMER_SETUP
+static inline void hrtimer_setup(struct hrtimer *timer,
+				 enum hrtimer_restart (*fn)(struct hrtimer *),
+				 clockid_t clock, enum hrtimer_mode mode)
+{
+	hrtimer_init(timer, clock, mode);
+	timer->function = fn;
+}
+#endif
+
+/*
+ * CR4 bits that change what ring 1 may touch (LASS) or how events are
+ * delivered (FRED), which the Guest must never run with.  Kernels that do
+ * not know a bit never set it, so clearing it there costs nothing.
+ */
+#ifndef LGUEST_HAVE_CR4_LASS
+#define X86_CR4_LASS	_BITUL(27)
+#endif
+#ifndef LGUEST_HAVE_CR4_FRED
+#define X86_CR4_FRED	_BITUL(32)
+#endif
+
+/*
+ * Whether the Host delivers events with FRED instead of its IDT: the
+ * Switcher's way of handing Host interrupts back relies on the IDT, so
+ * such a Host is refused (H:010).
+ */
+#ifdef LGUEST_HAVE_X86_FEATURE_FRED
+#define lg_host_uses_fred()	cpu_feature_enabled(X86_FEATURE_FRED)
+#else
+#define lg_host_uses_fred()	false
+#endif
+
+/*
+ * lg_load_user_fpu() loads the Launcher's FPU registers when the kernel
+ * lets us, and says whether it did.  Linux 7.x exports switch_fpu_return()
+ * to KVM alone; there we return false, and the caller leaves the Guest so
+ * the way back to user space loads them (H:090).
+ */
+#ifdef LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT
+static inline bool lg_load_user_fpu(void)
+{
+	switch_fpu_return();
+	return true;
+}
+#else
+static inline bool lg_load_user_fpu(void)
+{
+	return false;
+}
 #endif
 
 #endif /* __ASSEMBLY__ */

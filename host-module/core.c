@@ -19,6 +19,7 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/percpu.h>
+#include <linux/debugfs.h>
 #include <asm/desc.h>
 #include <asm/msr.h>
 #include <asm/processor.h>
@@ -31,6 +32,10 @@
 
 static struct lguest_pcpu *lguest_pcpus[NR_CPUS];
 static struct gate_struct *lguest_idt;
+static struct dentry *lguest_debugfs;
+
+/* How often a read() went back to user space to load the FPU (H:095). */
+atomic_t lguest_fpu_restarts;
 
 /*H:030
  * The Guest's memory is the Launcher's memory from mem_base up, so reading
@@ -322,15 +327,24 @@ MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
 /*H:090
  * lguest_run_guest_once() runs the Guest until something stops it.  With
  * interrupts off it: makes sure the Launcher's FPU state is in the
- * registers (the Guest's FPU state *is* the Launcher's), copies the
- * Guest's GDT and registers into this CPU's Switcher area, closes the two
- * doors a compatibility-mode program could use to reach the Host's system
- * call entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
+ * registers (the Guest's FPU state *is* the Launcher's; see below for
+ * kernels that do not let us load it), copies the Guest's GDT and
+ * registers into this CPU's Switcher area, closes the two doors a
+ * compatibility-mode program could use to reach the Host's system call
+ * entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
  * tracking, turns that off (to the CPU, ring 1 is supervisor code).  Then
  * the Switcher does the rest.  Afterwards everything is put back, and a
  * Host interrupt or NMI that arrived meanwhile is handed to the Host.
+ *
+ * After the Launcher was switched out, its FPU registers may not be
+ * loaded (TIF_NEED_FPU_LOAD).  Where switch_fpu_return() is ours to
+ * call, it loads them; where it is not (Linux 7.x keeps it for KVM), we
+ * return false without entering the Guest, and the caller goes back to
+ * user space, whose entry code loads them, and restarts the read()
+ * (H:095).  Interrupts stay off from that check until the Guest runs,
+ * so nothing can take the registers away in between.
  */
-void lguest_run_guest_once(struct lguest *lg)
+bool lguest_run_guest_once(struct lguest *lg)
 {
 	struct lguest_pcpu *pc;
 	unsigned int cpu, i;
@@ -338,8 +352,10 @@ void lguest_run_guest_once(struct lguest *lg)
 	u64 vector;
 
 	local_irq_disable();
-	if (test_thread_flag(TIF_NEED_FPU_LOAD))
-		switch_fpu_return();
+	if (test_thread_flag(TIF_NEED_FPU_LOAD) && !lg_load_user_fpu()) {
+		local_irq_enable();
+		return false;
+	}
 	cpu = smp_processor_id();
 	pc = lguest_pcpus[cpu];
 
@@ -368,20 +384,26 @@ void lguest_run_guest_once(struct lguest *lg)
 	WRITE_ONCE(lg->running_cpu, cpu);
 	/* Shadow entries dropped before this are gone from our walk. */
 	smp_mb();
-	pc->guest_cr4 = __read_cr4() & ~(X86_CR4_SMEP | X86_CR4_SMAP);
+	/*
+	 * Ring 1 is supervisor code to the CPU: SMEP, SMAP and LASS would
+	 * fault the Guest's own accesses, and FRED would deliver its events
+	 * past our IDT.
+	 */
+	pc->guest_cr4 = __read_cr4() &
+		~(X86_CR4_SMEP | X86_CR4_SMAP | X86_CR4_LASS | X86_CR4_FRED);
 	pc->nmi_pending = 0;
 
-	rdmsrl(MSR_FS_BASE, pc->host_fsbase);
-	rdmsrl(MSR_GS_BASE, pc->host_gsbase);
-	rdmsrl(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
-	rdmsrl(MSR_EFER, pc->host_efer);
+	rdmsrq(MSR_FS_BASE, pc->host_fsbase);
+	rdmsrq(MSR_GS_BASE, pc->host_gsbase);
+	rdmsrq(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
+	rdmsrq(MSR_EFER, pc->host_efer);
 	asm volatile("sldt %w0" : "=q" (pc->host_ldt));
-	wrmsrl(MSR_IA32_SYSENTER_CS, 0);
+	wrmsrq(MSR_IA32_SYSENTER_CS, 0);
 	if (pc->host_efer & EFER_SCE)
-		wrmsrl(MSR_EFER, pc->host_efer & ~EFER_SCE);
+		wrmsrq(MSR_EFER, pc->host_efer & ~EFER_SCE);
 	if (cet) {
-		rdmsrl(MSR_IA32_S_CET, pc->host_s_cet);
-		wrmsrl(MSR_IA32_S_CET, 0);
+		rdmsrq(MSR_IA32_S_CET, pc->host_s_cet);
+		wrmsrq(MSR_IA32_S_CET, 0);
 	}
 
 	lguest_enter(pc);
@@ -389,10 +411,10 @@ void lguest_run_guest_once(struct lguest *lg)
 
 	restore_host_tables(pc, cpu);
 	if (cet)
-		wrmsrl(MSR_IA32_S_CET, pc->host_s_cet);
+		wrmsrq(MSR_IA32_S_CET, pc->host_s_cet);
 	if (pc->host_efer & EFER_SCE)
-		wrmsrl(MSR_EFER, pc->host_efer);
-	wrmsrl(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
+		wrmsrq(MSR_EFER, pc->host_efer);
+	wrmsrq(MSR_IA32_SYSENTER_CS, pc->host_sysenter_cs);
 
 	lg->regs = pc->regs;
 	lg->cr2 = pc->cr2;
@@ -410,6 +432,7 @@ void lguest_run_guest_once(struct lguest *lg)
 	if (vector >= FIRST_EXTERNAL_VECTOR && vector != IA32_SYSCALL_VECTOR)
 		replay_host_interrupt(pc, vector);
 	local_irq_enable();
+	return true;
 }
 
 /*H:010
@@ -419,9 +442,15 @@ void lguest_run_guest_once(struct lguest *lg)
 static int __init lguest_init(void)
 {
 	int err;
+	const char *refusal;
 
 	if (!IS_ENABLED(CONFIG_X86_64)) {
 		pr_err("lguest: this Host architecture is not supported yet\n");
+		return -ENODEV;
+	}
+	refusal = lguest_host_refusal(lg_host_uses_fred());
+	if (refusal) {
+		pr_err("lguest: %s\n", refusal);
 		return -ENODEV;
 	}
 
@@ -434,6 +463,9 @@ static int __init lguest_init(void)
 		return err;
 	}
 
+	lguest_debugfs = debugfs_create_dir("lguest", NULL);
+	debugfs_create_atomic_t("fpu_restarts", 0444, lguest_debugfs,
+				&lguest_fpu_restarts);
 	pr_info("lguest: /dev/lguest ready (ABI: %u hypercalls, %u IRQs)\n",
 		LHCALL_NR, LGUEST_IRQS);
 	return 0;
@@ -445,6 +477,7 @@ static int __init lguest_init(void)
  */
 static void __exit lguest_exit(void)
 {
+	debugfs_remove_recursive(lguest_debugfs);
 	lguest_device_remove();
 	lguest_pcpu_free();
 }

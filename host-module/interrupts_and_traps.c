@@ -14,6 +14,7 @@
 #include <linux/hrtimer.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
+#include "compat.h"
 #include "lg.h"
 
 /* Exceptions that push an error code. */
@@ -225,8 +226,7 @@ static enum hrtimer_restart clockdev_fn(struct hrtimer *timer)
 
 void lguest_init_timer(struct lguest *lg)
 {
-	hrtimer_init(&lg->timer, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
-	lg->timer.function = clockdev_fn;
+	hrtimer_setup(&lg->timer, clockdev_fn, CLOCK_MONOTONIC, HRTIMER_MODE_REL);
 }
 
 void lguest_set_clockevent(struct lguest *lg, u32 delta)
@@ -416,6 +416,22 @@ static void halt_guest(struct lguest *lg)
 	__set_current_state(TASK_RUNNING);
 }
 
+/*H:095
+ * The Launcher's FPU registers were not loaded, and only the way back to
+ * user space may load them on this kernel (H:090).  So read() returns
+ * -ERESTARTNOINTR with TIF_NOTIFY_SIGNAL set: that flag sends the return
+ * to user space through the signal code, which (no signal being due)
+ * rewinds the Launcher to its read() system call, and on the way out the
+ * entry code loads the FPU registers.  The Launcher sees nothing; the
+ * count is in /sys/kernel/debug/lguest/fpu_restarts.
+ */
+static int restart_for_fpu(void)
+{
+	atomic_inc(&lguest_fpu_restarts);
+	set_thread_flag(TIF_NOTIFY_SIGNAL);
+	return -ERESTARTNOINTR;
+}
+
 /*H:480
  * read() on /dev/lguest comes here: run the Guest until the Launcher has
  * to do something.  Pending asynchronous hypercalls are run first, then a
@@ -467,7 +483,8 @@ static int run_until_stopped(struct lguest *lg, char __user *out,
 				     X86_EFLAGS_VM | X86_EFLAGS_VIF |
 				     X86_EFLAGS_VIP);
 		lg->regs.rflags |= X86_EFLAGS_IF | X86_EFLAGS_FIXED;
-		lguest_run_guest_once(lg);
+		if (!lguest_run_guest_once(lg))
+			return restart_for_fpu();
 		handle_trap(lg);
 	}
 	return -ENOENT;

@@ -171,7 +171,11 @@ struct lguest {
 /* core.c */
 int lguest_pcpu_init(void);
 void lguest_pcpu_free(void);
-void lguest_run_guest_once(struct lguest *lg);
+bool lguest_run_guest_once(struct lguest *lg);
+extern atomic_t lguest_fpu_restarts;
+
+/* host_check.c */
+const char *lguest_host_refusal(bool fred_active);
 void lguest_kick(struct lguest *lg);
 void lguest_leave_guest(void *unused);
 void kill_guest(struct lguest *lg, const char *fmt, ...) __printf(2, 3);

@@ -4,10 +4,23 @@
 # fetch-host-kernel.sh META: fetch a Debian Host kernel image and the
 # matching headers, unpacked in the cache, and print the cache directory.
 #
-# META is a Debian meta package: linux-image-amd64 (6.1, the reference) or
-# linux-image-6.12-amd64.  The real package and its version are looked up,
-# never hard-coded.  META "debug" is the debug Host kernel, built rather
-# than fetched (tools/build-debug-host-kernel.sh, docs/debug-host.md).
+# META names the kernel:
+#	linux-image-amd64	Debian 12's 6.1, the reference
+#	linux-image-6.12-amd64	Debian 12's 6.12
+#	trixie			Debian 13's linux-image-amd64 (6.12)
+#	trixie-backports	trixie-backports' linux-image-amd64 (7.x)
+#	SUITE:PACKAGE		any other meta package of a Debian suite
+#	debug			the debug Host kernel, built rather than
+#				fetched (tools/build-debug-host-kernel.sh,
+#				docs/debug-host.md)
+# The first two are looked up with this machine's apt; a SUITE goes
+# through an apt configuration of its own in LGUEST_CACHE/apt/SUITE
+# (common.sh's apt_private), so /etc/apt is never touched.  The real
+# package and its version are looked up, never hard-coded.  Both of
+# Debian's package layouts are handled: the kernel and its modules in
+# linux-image-KREL (up to 6.x), or linux-image-KREL depending on
+# linux-binary-KREL (the kernel at /usr/lib/modules/KREL/vmlinuz) and
+# linux-modules-KREL (7.x).
 # The directory printed holds:
 #	vmlinuz		the kernel to boot
 #	kdir		a path to give the module build as KDIR
@@ -21,15 +34,22 @@ meta=${1:-linux-image-amd64}
 if [ "$meta" = debug ]; then
 	exec "$TOP/tools/build-debug-host-kernel.sh"
 fi
+suite=
+case $meta in
+*:*) suite=${meta%%:*}; meta=${meta#*:} ;;
+linux-*) ;;
+*) suite=$meta; meta=linux-image-amd64 ;;
+esac
+[ -z "$suite" ] || apt_private "$suite"
 # An empty answer means apt's lists are missing, or being rewritten by an
 # apt-get running at this moment: wait, refresh, ask again.
 for try in 1 2 3; do
-	image=$(pkg_dep "$meta")
+	image=$(pkg_dep "$meta" '^linux-image-')
 	[ -z "$image" ] || break
 	sleep $((try * 5))
-	[ "$(id -u)" -ne 0 ] || apt-get update -qq >&2 || true
+	[ "$(id -u)" -ne 0 ] || apt_get update -qq >&2 || true
 done
-[ -n "$image" ] || die "cannot resolve $meta: is apt's package list current?"
+[ -n "$image" ] || die "cannot resolve ${suite:+$suite:}$meta: is apt's package list current?"
 image=${image%-unsigned}
 krel=${image#linux-image-}
 version=$(pkg_version "$image")
@@ -39,7 +59,38 @@ hversion=$(pkg_version "$headers")
 [ "$hversion" = "$version" ] ||
 	die "$image is $version but $headers is ${hversion:-missing}: they must match"
 
+# deps_of PKG REGEX: the packages PKG depends on whose names match REGEX.
+deps_of() {
+	apt_cache depends "$1" | awk -v re="$2" '$1 == "Depends:" && $2 ~ re { print $2 }'
+}
+
 dir=$LGUEST_CACHE/host-kernels/$krel-$version
+# The packages that make up the kernel image (the 7.x layout splits it:
+# the kernel, its modules, and System.map, config and modules.order).
+image_pkgs() {
+	echo "$image"
+	apt_cache depends "$image" | awk -v k="$krel" '$1 == "Depends:" &&
+		($2 == "linux-binary-" k || $2 == "linux-modules-" k ||
+		 $2 == "linux-base-" k) { print $2 }'
+}
+
+# unpack_image: the image's packages unpacked in $dir/img, with the
+# modules moved to where depmod and modprobe look (lib/modules).
+unpack_image() {
+	local deb
+	rm -rf "$dir/img"
+	mkdir -p "$dir/img"
+	for deb in "$dir"/debs/linux-image-*.deb "$dir"/debs/linux-binary-*.deb \
+		"$dir"/debs/linux-modules-*.deb "$dir"/debs/linux-base-*.deb; do
+		[ -e "$deb" ] && dpkg-deb -x "$deb" "$dir/img"
+	done
+	if [ -d "$dir/img/usr/lib/modules/$krel" ]; then
+		mkdir -p "$dir/img/lib/modules/$krel"
+		cp -a "$dir/img/usr/lib/modules/$krel/." "$dir/img/lib/modules/$krel/"
+		rm -rf "$dir/img/usr/lib/modules/$krel"
+	fi
+}
+
 fill() {
 	[ -e "$dir/done" ] && return 0
 	note "fetching Host kernel $krel ($version) into $dir"
@@ -47,17 +98,23 @@ fill() {
 	mkdir -p "$dir/debs" "$dir/root"
 	# The headers need their common part and the kbuild tools.
 	local deps
-	deps=$(apt-cache depends "$headers" | awk '$1 == "Depends:" { print $2 }' |
-		grep -E '^linux-(headers|kbuild)-' || true)
-	apt_download "$dir/debs" "$image" "$headers" $deps
+	deps=$(deps_of "$headers" '^linux-(headers|kbuild)-')
+	# shellcheck disable=SC2046
+	apt_download "$dir/debs" $(image_pkgs) "$headers" $deps
 	local deb
 	for deb in "$dir"/debs/linux-headers-*.deb "$dir"/debs/linux-kbuild-*.deb; do
 		dpkg-deb -x "$deb" "$dir/root"
 	done
-	# Only /boot of the image: the bench needs no modules but ours.
-	dpkg-deb --fsys-tarfile "$dir"/debs/linux-image-*.deb |
-		tar -x -C "$dir/root" ./boot
-	cp "$dir/root/boot/vmlinuz-$krel" "$dir/vmlinuz"
+	# Only the kernel of the image: the bench needs no modules but ours.
+	unpack_image
+	if [ -f "$dir/img/boot/vmlinuz-$krel" ]; then
+		cp "$dir/img/boot/vmlinuz-$krel" "$dir/vmlinuz"
+	elif [ -f "$dir/img/lib/modules/$krel/vmlinuz" ]; then
+		cp "$dir/img/lib/modules/$krel/vmlinuz" "$dir/vmlinuz"
+	else
+		die "no kernel in the packages of $image"
+	fi
+	rm -rf "$dir/img"
 	# The headers Makefile includes the common part by absolute path.
 	local hdir=$dir/root/usr/src/linux-headers-$krel
 	sed -i "s|/usr/src/|$dir/root/usr/src/|" "$hdir/Makefile"
@@ -71,11 +128,14 @@ fill() {
 fill_modules() {
 	[ -e "$dir/modules-done" ] && return 0
 	note "unpacking the modules of $krel into $dir"
-	rm -rf "$dir/debs" "$dir/root/lib/modules"
-	mkdir -p "$dir/debs"
-	apt_download "$dir/debs" "$image"
-	dpkg-deb --fsys-tarfile "$dir"/debs/linux-image-*.deb |
-		tar -x -C "$dir/root" ./lib/modules
+	rm -rf "$dir/debs" "$dir/root/lib/modules/$krel/kernel"
+	mkdir -p "$dir/debs" "$dir/root/lib/modules/$krel"
+	# shellcheck disable=SC2046
+	apt_download "$dir/debs" $(image_pkgs)
+	unpack_image
+	cp -a "$dir/img/lib/modules/$krel/." "$dir/root/lib/modules/$krel/"
+	rm -f "$dir/root/lib/modules/$krel/vmlinuz"
+	rm -rf "$dir/img"
 	depmod -b "$dir/root" "$krel"
 	ln -sfn "$dir/root/lib/modules/$krel" "$dir/modules"
 	rm -rf "$dir/debs"

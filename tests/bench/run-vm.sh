@@ -51,6 +51,8 @@ host_append=
 case $host in
 6.1) meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
+# Debian 13: its own 6.12, and the 7.x of trixie-backports.
+trixie | trixie-backports) meta=$host ;;
 # The debug Host kernel (docs/debug-host.md): KASAN's shadow and the
 # detectors' own tables want more memory than Debian's kernel; it runs
 # fully preemptible (built like Debian's, which chooses at boot), and on
@@ -59,7 +61,7 @@ case $host in
 # no lguest change can cause or cure.  -cpu max keeps LA57 for the other
 # Hosts.
 debug) meta=debug; mem=${mem:-2048}; slack=120; host_append="preempt=full no5lvl" ;;
-*) die "--host must be 6.1, 6.12 or debug" ;;
+*) die "--host must be 6.1, 6.12, trixie, trixie-backports or debug" ;;
 esac
 mem=${mem:-1024}
 for t in "${tests[@]}"; do

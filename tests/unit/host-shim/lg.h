@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * host-shim/lg.h - just enough of the Host module's world for its pure
- * logic (segments.c) to run as an ordinary program.  The unit test
- * force-includes this file, whose guard keeps the real lg.h out.
+ * logic (segments.c, host_check.c) to run as an ordinary program.  The
+ * unit tests force-include this file, whose guard keeps the real lg.h out.
  */
 #ifndef _LGUEST_LG_H
 #define _LGUEST_LG_H
@@ -41,5 +41,6 @@ void kill_guest(struct lguest *lg, const char *fmt, ...)
 bool lguest_read_mem(struct lguest *lg, void *dst, u32 gpa, u32 len);
 void lguest_setup_gdt(struct lguest *lg);
 bool lguest_fixup_segments(struct lguest *lg, struct lguest_regs *regs);
+const char *lguest_host_refusal(bool fred_active);
 
 #endif /* _LGUEST_LG_H */

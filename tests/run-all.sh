@@ -46,8 +46,15 @@ if [ $# -eq 0 ] && [ -z "${LGUEST_NO_EARLY_BUILDS:-}" ]; then
 	if [ "$(id -u)" -eq 0 ]; then
 		setsid "$TOP/tests/rootfs/build-rootfs.sh" >"$BUILD/logs/early-rootfs.log" 2>&1 &
 		early+=($!)
+		# Debian 13's kernels and the trixie build environment that 20-build
+		# needs for them: downloads and debootstrap, little CPU.
+		setsid bash -c '"$1/tools/trixie-buildenv.sh" --make &&
+			"$1/tests/bench/fetch-host-kernel.sh" trixie &&
+			"$1/tests/bench/fetch-host-kernel.sh" trixie-backports' \
+			early-trixie "$TOP" >"$BUILD/logs/early-trixie.log" 2>&1 &
+		early+=($!)
 	fi
-	echo "=== early builds: the Guest kernel (then the debug Host kernel) and the Debian Guest image, in the background"
+	echo "=== early builds: the Guest kernel (then the debug Host kernel), the Debian Guest image and the trixie build environment, in the background"
 	trap 'for pid in "${early[@]}"; do kill -- -"$pid" 2>/dev/null; done' EXIT
 fi
 for suite in "${suites[@]}"; do

@@ -35,6 +35,15 @@ cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
 	{ echo "FAIL test-segments-builds: compiler error"; exit 1; }
 "$out/test-segments"
 
+# The module's refusal of Hosts it cannot run Guests on (a FRED Host), which
+# no emulator here can show: host_check.c against the same shim.
+cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+	-include "$TOP/tests/unit/host-shim/lg.h" -I"$TOP/tests/unit/host-shim" \
+	-I"$TOP/host-module" -I"$TOP/tests/unit" -o "$out/test-host-check" \
+	"$TOP/tests/unit/test_host_check.c" "$TOP/host-module/host_check.c" ||
+	{ echo "FAIL test-host-check-builds: compiler error"; exit 1; }
+"$out/test-host-check"
+
 # The ABI's layout must be the same for the 64-bit Host and Launcher and the
 # 32-bit Guest: the header's static asserts fail to compile otherwise.
 for bits in 64 32; do

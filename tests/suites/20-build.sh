@@ -1,21 +1,28 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # timeout: 900
-# Build checks: lguest.ko against both Debian 12 Host kernels (6.1 and
-# 6.12) with W=1 and no warnings (compiler, modpost or objtool), the compat
-# header probed from each tree, and the Guest's copy of the ABI header.
+# Build checks: lguest.ko against every Host kernel we support with W=1
+# and no warnings (compiler, modpost or objtool): Debian 12's 6.1 and
+# 6.12, Debian 13's 6.12 and trixie-backports' 7.x (those two in the
+# trixie build environment, tools/trixie-buildenv.sh, for their gcc-14);
+# the compat header probed from each tree, and the Guest's copy of the ABI
+# header.
 set -uo pipefail
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BUILD=${LGUEST_BUILD:-$TOP/build}
 
-for meta in linux-image-amd64 linux-image-6.12-amd64; do
+declare -A krel_of
+for meta in linux-image-amd64 linux-image-6.12-amd64 trixie trixie-backports; do
 	if ! kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta"); then
 		echo "FAIL fetch-$meta: could not fetch the kernel and headers"
 		continue
 	fi
 	read -r krel version <"$kdir/version"
-	name=${krel%%-*}
+	# 6.1, 6.12, 6.12+deb13, 7.3.4+deb13: the result names say which.
+	name=${krel%-amd64}
+	name=${name%%-[0-9]*}
 	echo "PASS fetch-$name: $krel ($version)"
+	krel_of[$meta]=$krel
 	if ko=$("$TOP/tests/bench/build-module.sh" "$meta" W=1); then
 		echo "PASS module-build-$name"
 	else
@@ -41,13 +48,27 @@ for meta in linux-image-amd64 linux-image-6.12-amd64; do
 	fi
 done
 
-# The compat probes must tell the two kernels apart where they differ.
-a=$(grep -h '^#define LGUEST_HAVE' "$BUILD"/kmod/6.1.*/host-module/compat-probed.h 2>/dev/null | sort)
-b=$(grep -h '^#define LGUEST_HAVE' "$BUILD"/kmod/6.12.*/host-module/compat-probed.h 2>/dev/null | sort)
+# The compat probes must tell the kernels apart where they differ: 6.1
+# from 6.12, and 7.x (renamed MSR accessors, hrtimer_setup, FRED, no
+# switch_fpu_return for us) from both.
+probed() {
+	[ -z "${krel_of[$1]:-}" ] ||
+		grep -h '^#define LGUEST_HAVE' "$BUILD/kmod/${krel_of[$1]}/host-module/compat-probed.h" 2>/dev/null | sort
+}
+a=$(probed linux-image-amd64)
+b=$(probed linux-image-6.12-amd64)
+c=$(probed trixie-backports)
 if [ -n "$a$b" ] && [ "$a" != "$b" ]; then
 	echo "PASS compat-probes-differ"
 else
 	echo "FAIL compat-probes-differ: 6.1 and 6.12 probed the same ('$a')"
+fi
+if grep -q 'LGUEST_HAVE_RDMSRQ' <<<"$c" && grep -q 'LGUEST_HAVE_HRTIMER_SETUP' <<<"$c" &&
+	! grep -q 'LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT' <<<"$c" &&
+	grep -q 'LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT' <<<"$a"; then
+	echo "PASS compat-probes-7x"
+else
+	echo "FAIL compat-probes-7x: 7.x probed '$(tr '\n' ' ' <<<"$c")', 6.1 '$(tr '\n' ' ' <<<"$a")'"
 fi
 
 # The Guest patch queue carries a copy of the ABI header: it must not drift.

@@ -107,28 +107,56 @@ spin_cs() {
 	b=$(uptime_cs)
 	echo $((b - a))
 }
-# Enough rounds for about two seconds alone (the clock ticks in 10 ms).
-rounds=10000
-while [ "$(spin_cs $rounds)" -lt 100 ] && [ $rounds -lt 100000000 ]; do
-	rounds=$((rounds * 2))
-done
-rounds=$((rounds * 2))
-alone=$(spin_cs $rounds)
-spinner_start 0 /tmp/fair.out
-pid=$spinner
-shared=$(spin_cs $rounds)
-if kill -0 $pid 2>/dev/null && grep -q 'spinning forever' /tmp/fair.out; then
+# cpu_ticks PID: the CPU time a process has used, in clock ticks.
+cpu_ticks() {
+	awk '{ print $14 + $15 }' "/proc/$1/stat"
+}
+# The spinning Guest stays up throughout; it is stopped (SIGSTOP: its
+# read() returns EINTR and the Launcher stops in user space) while the Host
+# task runs alone, and continued while they share.  Three such pairs, each
+# alone run about a second, so that a drift in how fast this QEMU Host
+# runs falls on both sides alike.
+fairness() {
+	local rounds=10000 alone=0 shared=0 i t0 t1
+	if ! spinner_start 0 /tmp/fair.out; then
+		fail fairness-guest-share "the spinning Guest never started: $(tail -1 /tmp/fair.out)"
+		return
+	fi
+	kill -STOP $spinner
+	while [ "$(spin_cs $rounds)" -lt 100 ] && [ $rounds -lt 100000000 ]; do
+		rounds=$((rounds * 2))
+	done
+	t0=$(cpu_ticks $spinner)
+	for i in 1 2 3; do
+		kill -STOP $spinner
+		alone=$((alone + $(spin_cs $rounds)))
+		kill -CONT $spinner
+		shared=$((shared + $(spin_cs $rounds)))
+	done
+	t1=$(cpu_ticks $spinner)
+	if ! kill -0 $spinner 2>/dev/null; then
+		fail fairness-guest-share "the spinning Guest died: $(tail -1 /tmp/fair.out)"
+		return
+	fi
 	ratio=$((shared * 100 / (alone > 0 ? alone : 1)))
+	share=$(((t1 - t0) * 100 / (shared > 0 ? shared : 1)))
 	echo "METRIC fairness-host-task-slowdown-pct $ratio"
-	echo "fairness: $rounds rounds took $((alone * 10)) ms alone, $((shared * 10)) ms beside the Guest"
-	# A fair share is 2 times; 2.5 leaves room for the Host's own work.
-	[ $ratio -le 250 ] && pass fairness-host-task-share ||
-		fail fairness-host-task-share "a Host task beside a spinning Guest took $ratio% of its time alone ($((alone * 10)) ms alone, $((shared * 10)) ms shared)"
-else
-	fail fairness-host-task-share "the spinning Guest was not running: $(tail -1 /tmp/fair.out)"
-fi
-kill -KILL $pid 2>/dev/null
-wait $pid 2>/dev/null
+	echo "METRIC fairness-guest-share-pct $share"
+	echo "fairness: 3 x $rounds rounds took $((alone * 10)) ms alone, $((shared * 10)) ms beside the Guest, which used $(((t1 - t0) * 10)) ms of CPU meanwhile"
+	# A fair share is half the CPU each, so twice the time.  The Host task
+	# also runs slower for every world switch beside it (each empties the
+	# TLB, and under TCG QEMU's too): measured on 6.1 and 6.12, 1.2 to 2.4
+	# times; the 7.x Host that never preempted the Launcher gave 5.5 to 9.5.
+	[ $ratio -le 300 ] && pass fairness-host-task-slowdown ||
+		fail fairness-host-task-slowdown "a Host task beside a spinning Guest took $ratio% of its time alone ($((alone * 10)) ms alone, $((shared * 10)) ms shared)"
+	# The same seen from the Launcher: it had no more than its half.
+	[ $share -le 60 ] && pass fairness-guest-share ||
+		fail fairness-guest-share "the spinning Guest's Launcher used $share% of the CPU it shared with a Host task"
+}
+fairness
+kill -KILL $spinner 2>/dev/null
+kill -CONT $spinner 2>/dev/null
+wait $spinner 2>/dev/null
 
 # Eight Guests at once.
 pids=

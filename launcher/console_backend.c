@@ -186,7 +186,7 @@ static void open_socket(const char *path)
 			   0);
 	if (listen_fd < 0)
 		socket_die(path, strerror(errno));
-	old_umask = umask(0077);
+	old_umask = umask(0177);
 	r = bind(listen_fd, (const struct sockaddr *)&sa, sizeof(sa));
 	umask(old_umask);
 	if (r) {

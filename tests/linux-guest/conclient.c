@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -66,7 +67,8 @@ static int type(int fd, const char *text)
 
 int main(int argc, char *argv[])
 {
-	int fd, typed = 0, answered = 0, eof = 0, poweroff, ticks = 0;
+	int fd, typed = 0, answered = 0, eof = 0, poweroff;
+	time_t deadline = time(NULL) + 600;
 	const char *ready, *command, *answer;
 
 	if (argc < 6 || argc > 7 || (argc == 7 && strcmp(argv[6], "poweroff"))) {
@@ -84,8 +86,7 @@ int main(int argc, char *argv[])
 		return 2;
 	}
 
-	/* 0.1 s ticks. */
-	while (ticks++ < 6000) {
+	while (time(NULL) < deadline) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		if (poll(&p, 1, 100) > 0) {

@@ -11,7 +11,8 @@
 #              pty can hold; a second conclient finds the start of that
 #              output kept, runs a command and powers the Guest off.
 #   socket     the same through a Unix socket, one client after another;
-#              what the Guest said between them is handed to the second.
+#              the end of what the Guest said between them is handed to
+#              the second.
 #   file       output appended to a file; no input, so the Guest's init is
 #              busybox's "poweroff -f", and the boot messages must be there.
 #
@@ -96,8 +97,10 @@ check_client() {
 }
 
 # The first client: boot to the shell, a command, and then, once it has
-# gone, the Guest says KEPT9X and then far more than anyone keeps.
-FIRST='echo R$((6*7))X; sleep 2; echo KEPT$((3*3))X; seq 1 30000; echo LATE$((1+1))X'
+# gone, the Guest says KEPT9X, then 100 KB, more than a pty or the socket
+# keeps, then LATE2X.  A pty keeps the oldest output (KEPT9X must be
+# there for the second client), the socket the newest 4 KB (LATE2X).
+FIRST='echo R$((6*7))X; sleep 2; echo KEPT$((3*3))X; head -c 100000 /dev/zero | tr "\0" x; echo; echo LATE$((1+1))X'
 
 # --- pty --------------------------------------------------------------------
 start pty --console=pty $LAUNCH_ARGS
@@ -136,7 +139,7 @@ else
 fi
 sleep 5
 idle_check socket
-timeout 600 "$CC" socket $S KEPT9X 'echo S$((5*5))X' S25X poweroff >/tmp/socket.second 2>&1
+timeout 600 "$CC" socket $S LATE2X 'echo S$((5*5))X' S25X poweroff >/tmp/socket.second 2>&1
 check_client socket second $?
 finish socket
 [ ! -e $S ] && pass console-socket-removed ||

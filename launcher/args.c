@@ -35,6 +35,11 @@ const char launch_usage[] =
 "                            /dev/lgba, lgbb, ... in the order given\n"
 "      --block=ro:FILE       the same, read-only (shared with other readers)\n"
 "  -i, --initrd=FILE         load FILE as the Guest's initial ramdisk\n"
+"      --console=MODE        where the Guest's console goes: tty (our\n"
+"                            terminal, the default), pty (a new\n"
+"                            pseudo-terminal, its path printed on stderr),\n"
+"                            socket:PATH (a Unix socket, one client at a\n"
+"                            time) or file:PATH (output appended, no input)\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
@@ -98,6 +103,49 @@ static int check_tunnet(const char *arg, char *err, size_t errlen)
 	return 0;
 }
 
+/*L:122
+ * --console says where the Guest's console goes: our own terminal ("tty",
+ * as it always was), a pseudo-terminal we make ("pty"), a Unix socket
+ * ("socket:PATH") or, for output only, a file ("file:PATH").  As with
+ * --tunnet only the shape is checked here; the console code finds out
+ * whether PATH can be used.
+ */
+static int parse_console(struct launch_config *cfg, const char *arg,
+			 char *err, size_t errlen)
+{
+	if (cfg->console_given)
+		return error_text(err, errlen, "--console given more than once");
+	cfg->console_given = true;
+	cfg->console_path = NULL;
+	if (!strcmp(arg, "tty")) {
+		cfg->console = LAUNCH_CONSOLE_TTY;
+		return 0;
+	}
+	if (!strcmp(arg, "pty")) {
+		cfg->console = LAUNCH_CONSOLE_PTY;
+		return 0;
+	}
+	if (!strncmp(arg, "socket:", 7)) {
+		cfg->console = LAUNCH_CONSOLE_SOCKET;
+		cfg->console_path = arg + 7;
+	} else if (!strncmp(arg, "file:", 5)) {
+		cfg->console = LAUNCH_CONSOLE_FILE;
+		cfg->console_path = arg + 5;
+	} else {
+		return error_text(err, errlen,
+				  "--console=%s: unknown mode (tty, pty, socket:PATH or file:PATH)",
+				  arg);
+	}
+	if (!cfg->console_path[0])
+		return error_text(err, errlen, "--console=%s needs a PATH", arg);
+	if (cfg->console == LAUNCH_CONSOLE_SOCKET &&
+	    strlen(cfg->console_path) > LAUNCH_SOCKET_PATH_MAX)
+		return error_text(err, errlen,
+				  "--console=socket:PATH: the path is longer than %u bytes",
+				  LAUNCH_SOCKET_PATH_MAX);
+	return 0;
+}
+
 /*L:125
  * Devices are kept in the order the user gave them, which is the order the
  * Guest finds them on its bus.  The bus has room for five, and the console
@@ -145,6 +193,7 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 		{ "sharenet", required_argument, NULL, 's' },
 		{ "block", required_argument, NULL, 'b' },
 		{ "initrd", required_argument, NULL, 'i' },
+		{ "console", required_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -193,6 +242,10 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 				return error_text(err, errlen,
 						  "--initrd needs a file name");
 			cfg->initrd = optarg;
+			break;
+		case 'c':
+			if (parse_console(cfg, optarg, err, errlen))
+				return -1;
 			break;
 		case 'h':
 			cfg->help = true;

@@ -35,6 +35,17 @@ struct launch_device {
 	const char *arg;	/* as given */
 };
 
+/* Where the Guest's console goes: --console=MODE. */
+enum launch_console_kind {
+	LAUNCH_CONSOLE_TTY,	/* tty: our stdin and stdout (the default) */
+	LAUNCH_CONSOLE_PTY,	/* pty: a new pseudo-terminal */
+	LAUNCH_CONSOLE_SOCKET,	/* socket:PATH: a Unix stream socket */
+	LAUNCH_CONSOLE_FILE,	/* file:PATH: output appended, no input */
+};
+
+/* The longest socket path a struct sockaddr_un holds, without its NUL. */
+#define LAUNCH_SOCKET_PATH_MAX	107
+
 /* The kernel command line Linux accepts on x86 (COMMAND_LINE_SIZE). */
 #define LAUNCH_CMDLINE_MAX	2048
 
@@ -60,6 +71,10 @@ struct launch_config {
 	/* All of the above, in command-line order: the Guest sees them so. */
 	struct launch_device devices[LAUNCH_MAX_DEVICES];
 	unsigned int ndevices;
+	/* --console: the mode, and PATH for socket: and file: (else NULL). */
+	enum launch_console_kind console;
+	const char *console_path;
+	bool console_given;
 	char cmdline[LAUNCH_CMDLINE_MAX];
 };
 

@@ -2,69 +2,22 @@
 /*L:280
  * The console.
  *
- * The Guest's console is our terminal: what it sends to
- * LGUEST_CONSOLE_DMA_KEY goes to our standard output, and what is typed on
- * our standard input goes into the one buffer its console driver binds to
- * that key.  The console needs no pages of its own.
+ * The Guest's console is, unless --console says otherwise, our terminal:
+ * what it sends to LGUEST_CONSOLE_DMA_KEY goes to our standard output, and
+ * what is typed on our standard input goes into the one buffer its console
+ * driver binds to that key.  The console needs no pages of its own.  This
+ * file is the device; where its bytes come from and go to (a terminal, a
+ * pseudo-terminal, a socket, a file) is console_backend.c's business.
  */
 #include <errno.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
+#include "console_backend.h"
 #include "launch.h"
 #include "devices.h"
-
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-
-/*L:285
- * The terminal.  If our standard input is a terminal we put it in raw-ish
- * mode, as the seeds' Launcher did: no line editing, no echo and no
- * signal keys, so every key (Ctrl-C too) goes to the Guest, whose own
- * tty does all that.  Output processing stays on.
- *
- * The terminal must be put back however we leave: a normal exit or
- * launch_die() (atexit), or a fatal signal (a handler that restores it
- * and then dies of the same signal, so our parent sees the truth).
- */
-static struct termios orig_term;
-static bool term_changed;
-
-static void restore_term(void)
-{
-	if (term_changed)
-		tcsetattr(STDIN_FILENO, TCSANOW, &orig_term);
-}
-
-static void die_of_signal(int sig)
-{
-	restore_term();
-	signal(sig, SIG_DFL);
-	raise(sig);
-}
-
-static void setup_term(void)
-{
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT,
-				    SIGPIPE };
-	struct termios raw;
-	unsigned int i;
-
-	if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &orig_term))
-		return;
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		signal(sigs[i], die_of_signal);
-	atexit(restore_term);
-	raw = orig_term;
-	raw.c_lflag &= ~(ISIG | ICANON | ECHO | IEXTEN);
-	raw.c_iflag &= ~(IXON | ICRNL);
-	raw.c_cc[VMIN] = 1;
-	raw.c_cc[VTIME] = 0;
-	term_changed = !tcsetattr(STDIN_FILENO, TCSANOW, &raw);
-}
 
 /*L:290
  * Console input.  LHREQ_GETDMA hands us the Guest's free buffer, we copy
@@ -114,17 +67,17 @@ static bool deliver_input(struct guest *g, struct console *c)
 static void console_input(struct guest *g, struct device *dev)
 {
 	struct console *c = dev->priv;
-	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	struct pollfd p = { .fd = console_input_fd(), .events = POLLIN };
 
 	/* Only the main thread reads, so after poll() read() cannot block. */
-	if (!c->pending_len && dev->input_fd >= 0 && poll(&p, 1, 0) > 0) {
-		ssize_t r = read(STDIN_FILENO, c->pending, sizeof(c->pending));
+	if (!c->pending_len && p.fd >= 0 && poll(&p, 1, 0) > 0) {
+		ssize_t r = console_read(c->pending, sizeof(c->pending));
 
-		/* At end of input we stop watching; the Guest runs on. */
-		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EINTR))
-			__atomic_store_n(&dev->input_fd, -1, __ATOMIC_RELAXED);
-		else if (r > 0)
+		if (r > 0)
 			c->pending_len = r;
+		/* A socket client came or went: watch what is there now. */
+		__atomic_store_n(&dev->input_fd, console_input_fd(),
+				 __ATOMIC_RELAXED);
 	}
 	while (c->pending_len && deliver_input(g, c))
 		;
@@ -132,8 +85,10 @@ static void console_input(struct guest *g, struct device *dev)
 }
 
 /*L:295
- * Console output: every section of the buffer goes to standard output,
- * and the Guest is told how much we took.
+ * Console output: every section of the buffer goes to the console, and
+ * the Guest is told we took it all.  Where nobody may be listening (a
+ * pseudo-terminal or socket with no one at it) what cannot be kept is
+ * dropped: the Guest never waits for a reader.
  */
 static uint32_t console_output(struct guest *g, struct device *dev,
 			       const struct iovec *iov, unsigned int num)
@@ -141,17 +96,13 @@ static uint32_t console_output(struct guest *g, struct device *dev,
 	uint32_t used = 0;
 	unsigned int i;
 
-	for (i = 0; i < num; i++) {
-		if (fwrite(iov[i].iov_base, 1, iov[i].iov_len, stdout) !=
-		    iov[i].iov_len)
-			break;
+	console_write(iov, num);
+	for (i = 0; i < num; i++)
 		used += iov[i].iov_len;
-	}
-	fflush(stdout);
 	return used;
 }
 
-void setup_console(struct guest *g)
+void setup_console(struct guest *g, const struct launch_config *cfg)
 {
 	struct device *dev;
 
@@ -161,7 +112,7 @@ void setup_console(struct guest *g)
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
 	dev->watch_key = LGUEST_CONSOLE_DMA_KEY;
 	dev->handle_output = console_output;
-	dev->input_fd = STDIN_FILENO;
+	console_open(cfg->console, cfg->console_path);
+	dev->input_fd = console_input_fd();
 	dev->handle_input = console_input;
-	setup_term();
 }

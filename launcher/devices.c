@@ -151,7 +151,7 @@ void setup_devices(struct guest *g, const struct launch_config *cfg)
 
 	memset(guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE), 0,
 	       GUEST_PAGE_SIZE);
-	setup_console(g);
+	setup_console(g, cfg);
 	for (i = 0; i < cfg->ndevices; i++) {
 		const struct launch_device *d = &cfg->devices[i];
 

@@ -18,6 +18,7 @@
 #include <lguest_abi.h>
 
 struct guest;
+struct launch_config;
 
 /* Pages all devices together may have above the descriptor page. */
 #define DEVICE_PAGES_MAX	64
@@ -85,7 +86,7 @@ struct lguest_dma *get_dma_buffer(struct guest *g, uint32_t key,
 void trigger_irq(struct guest *g, uint32_t irq);
 
 /* Per kind: set one up from its command-line argument (as given). */
-void setup_console(struct guest *g);
+void setup_console(struct guest *g, const struct launch_config *cfg);
 void setup_block(struct guest *g, const char *arg);
 void setup_tun_net(struct guest *g, const char *arg);
 void setup_share_net(struct guest *g, const char *path);

@@ -4,7 +4,9 @@
 #
 # 45-linux-guest: the Linux Guest (build/guest/bzImage, from guest-patches/)
 # boots under lguest in a QEMU Host to a busybox shell, which the test
-# drives through lguest-launch's standard input (tests/vm/linux-guest.sh).
+# drives through lguest-launch's standard input (tests/vm/linux-guest.sh);
+# the full run then puts the console on a pty, a socket and a file
+# (--console, tests/vm/console-modes.sh).
 # The full test (commands, CPUID filter, clock, 1000 processes, OOM,
 # poweroff, panic, 2 and 4 Guests at once) runs on one configuration; the
 # rest of the CPU/SMP matrix gets a smoke test (boot, a command, poweroff).
@@ -32,6 +34,12 @@ if ! cc -O2 -Wall -Wextra -Werror -o "$out/full/ptyrun" "$TOP/tests/linux-guest/
 	echo "FAIL linux-guest-ptyrun: compiler error"
 	exit 0
 fi
+# conclient (tests/linux-guest/conclient.c) is the user at a --console=pty
+# or --console=socket console, for tests/vm/console-modes.sh.
+if ! cc -O2 -Wall -Wextra -Werror -o "$out/full/conclient" "$TOP/tests/linux-guest/conclient.c"; then
+	echo "FAIL linux-guest-conclient: compiler error"
+	exit 0
+fi
 echo "PASS linux-guest-payload"
 
 # The Launcher checks the real kernel before it needs a Host.
@@ -44,20 +52,28 @@ else
 	echo "FAIL linux-guest-needs-memory: exit $rc: $err"
 fi
 
-# run CPU SMP TIMEOUT MODE: one Host; its METRIC lines (figures, never
-# asserted) are passed on with the configuration in their name.
+# run CPU SMP TIMEOUT MODE [TEST...]: one Host running linux-guest and then
+# the other in-VM TESTs; its METRIC lines (figures, never asserted) are
+# passed on with the configuration in their name.
 run() {
-	local tag="6.1/$1/smp$2" res
+	local tag="6.1/$1/smp$2" res tests
+	tests="linux-guest${5:+ $5}"
 	res=$($bench --host 6.1 --cpu "$1" --smp "$2" --timeout "$3" \
-		--payload "$out/$4" linux-guest)
+		--payload "$out/$4" $tests)
 	echo "$res"
 	# Every configuration must get as far as powering its Guest off.
 	grep -q "^[A-Z]* \[$tag\] linux-poweroff-exit-0" <<<"$res" ||
 		echo "FAIL [$tag] linux-guest-ran: the bench gave no poweroff result"
-	tr -d '\r' <"$BUILD/vm/6.1_$1_smp$2/linux-guest/console.log" 2>/dev/null |
+	if [ -n "${5:-}" ]; then
+		grep -q "^[A-Z]* \[$tag\] console-file-poweroff-exit-0" <<<"$res" ||
+			echo "FAIL [$tag] console-modes-ran: the bench gave no result for the file console"
+	fi
+	tr -d '\r' <"$BUILD/vm/6.1_$1_smp$2/${tests// /+}/console.log" 2>/dev/null |
 		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[6.1\/$1\/smp$2] /p"
 }
-run max 2 2000 full
+# The full run also has the console away from the terminal: a pty, a
+# socket, a file (tests/vm/console-modes.sh).
+run max 2 2000 full console-modes
 for cfg in max:1 Skylake-Client-v4:1 Skylake-Client-v4:2 EPYC:1 EPYC:2; do
 	run "${cfg%:*}" "${cfg#*:}" 600 smoke
 done

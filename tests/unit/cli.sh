@@ -264,6 +264,94 @@ net_cases() {
 	fi
 }
 
+# The console (--console=MODE, launcher/console_backend.c).  Bad modes and
+# paths are found before the Host is touched; without /dev/lguest a good
+# one gets as far as the missing module, leaving nothing behind.
+console_cases() {
+	local d=$tmp/console out
+	mkdir -p "$d"
+	chmod 755 "$d"
+	case_ console-unknown-mode 2 \
+		"^lguest-launch: --console=serial: unknown mode \(tty, pty, socket:PATH or file:PATH\)$" \
+		--console=serial 64 "$note"
+	case_ console-socket-no-path 2 "^lguest-launch: --console=socket: needs a PATH$" \
+		--console=socket: 64 "$note"
+	case_ console-file-no-path 2 "^lguest-launch: --console=file: needs a PATH$" \
+		--console=file: 64 "$note"
+	case_ console-twice 2 "^lguest-launch: --console given more than once$" \
+		--console=pty --console=tty 64 "$note"
+	case_ console-socket-too-long 2 "the path is longer than 107 bytes" \
+		--console=socket:"$d/$(printf '%0120d' 0)" 64 "$note"
+	: >"$d/regular"
+	case_ console-socket-not-a-socket 2 \
+		"^lguest-launch: --console=socket:.*/regular: it exists and is not a socket$" \
+		--console=socket:"$d/regular" 64 "$note"
+	[ -f "$d/regular" ] && echo "PASS cli-console-socket-leaves-file" ||
+		echo "FAIL cli-console-socket-leaves-file: the regular file was removed"
+	case_ console-socket-cannot-create 2 \
+		"^lguest-launch: --console=socket:.*/none/c.sock: cannot create it: No such file or directory$" \
+		--console=socket:"$d/none/c.sock" 64 "$note"
+	case_ console-file-dir 2 "^lguest-launch: --console=file:.*: cannot open it: Is a directory$" \
+		--console=file:"$tmp/dir" 64 "$note"
+	case_ console-file-cannot-create 2 \
+		"^lguest-launch: --console=file:.*/none/c.log: cannot open it: No such file or directory$" \
+		--console=file:"$d/none/c.log" 64 "$note"
+	[ -e /dev/lguest ] && return
+
+	# file: created 0600, appended to, never truncated.
+	case_ console-file-ok 1 "/dev/lguest not found" --console=file:"$d/c.log" 64 "$note"
+	if [ "$(stat -c %a "$d/c.log" 2>/dev/null)" = 600 ]; then
+		echo "PASS cli-console-file-created-0600"
+	else
+		echo "FAIL cli-console-file-created-0600: mode '$(stat -c %a "$d/c.log" 2>&1)'"
+	fi
+	echo earlier >"$d/old.log"
+	case_ console-file-existing 1 "/dev/lguest not found" --console=file:"$d/old.log" 64 "$note"
+	[ "$(cat "$d/old.log")" = earlier ] && echo "PASS cli-console-file-appends" ||
+		echo "FAIL cli-console-file-appends: '$(cat "$d/old.log")'"
+
+	# socket: made, and removed at exit; a stale one of ours is replaced,
+	# a live one (another console) refused and left alone.
+	case_ console-socket-ok 1 "/dev/lguest not found" --console=socket:"$d/c.sock" 64 "$note"
+	[ ! -e "$d/c.sock" ] && echo "PASS cli-console-socket-removed" ||
+		echo "FAIL cli-console-socket-removed: $d/c.sock is still there"
+	if cc -O1 -Wall -Werror -o "$d/unix_socket" "$here/unix_socket.c" 2>"$d/unix_socket.log"; then
+		"$d/unix_socket" stale "$d/stale.sock"
+		case_ console-socket-stale 1 "/dev/lguest not found" \
+			--console=socket:"$d/stale.sock" 64 "$note"
+		[ ! -e "$d/stale.sock" ] && echo "PASS cli-console-socket-stale-removed" ||
+			echo "FAIL cli-console-socket-stale-removed: $d/stale.sock is still there"
+		hold "$d/unix_socket" listen "$d/live.sock"
+		case_ console-socket-in-use 2 \
+			"^lguest-launch: --console=socket:.*/live.sock: in use: something is listening there$" \
+			--console=socket:"$d/live.sock" 64 "$note"
+		[ -S "$d/live.sock" ] && echo "PASS cli-console-socket-in-use-kept" ||
+			echo "FAIL cli-console-socket-in-use-kept: the live socket was removed"
+		release
+		# A socket another user left (in a directory open to all).
+		mkdir -p "$d/open" && chmod 1777 "$d/open"
+		if [ "$(id -u)" -eq 0 ] && setpriv --reuid=65534 --regid=65534 --clear-groups \
+			"$d/unix_socket" stale "$d/open/theirs.sock" 2>/dev/null; then
+			case_ console-socket-not-ours 2 \
+				"^lguest-launch: --console=socket:.*/theirs.sock: a socket that belongs to another user$" \
+				--console=socket:"$d/open/theirs.sock" 64 "$note"
+		else
+			echo "SKIP cli-console-socket-not-ours: needs root and another user"
+		fi
+	else
+		echo "FAIL cli-console-unix-socket-builds: $(head -1 "$d/unix_socket.log")"
+	fi
+
+	# pty: its path on stderr, in a line a script can pick out.
+	out=$("$launch" --console=pty 64 "$note" 2>&1 >/dev/null)
+	if [ $? = 1 ] && grep -qE '^lguest-launch: console on /dev/pts/[0-9]+$' <<<"$out" &&
+		grep -q '/dev/lguest not found' <<<"$out"; then
+		echo "PASS cli-console-pty-path"
+	else
+		echo "FAIL cli-console-pty-path: $out"
+	fi
+}
+
 # Kernel images are checked before the Host is touched.
 case_ kernel-not-kernel 2 "not a Linux kernel image" 64 "$tmp/kernel"
 case_ kernel-64bit-elf 2 "64-bit kernel: lguest Guests are 32-bit x86" 64 "$launch"
@@ -280,6 +368,7 @@ if [ -n "$note" ]; then
 	fi
 	block_cases
 	net_cases
+	console_cases
 fi
 if [ -n "$guest_bz" ]; then
 	head -c $(($(stat -c %s "$guest_bz") / 2)) "$guest_bz" >"$tmp/truncated-bzImage"

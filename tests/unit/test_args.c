@@ -69,7 +69,9 @@ int main(void)
 	result(rc == 0 && cfg.version, "version", "rc %d", rc);
 	result(strstr(launch_usage, "--block") && strstr(launch_usage, "--tunnet") &&
 	       strstr(launch_usage, "--sharenet") && strstr(launch_usage, "ro:FILE") &&
-	       strstr(launch_usage, "--initrd") && strstr(launch_usage, "MEM-IN-MB"),
+	       strstr(launch_usage, "--initrd") && strstr(launch_usage, "--console=MODE") &&
+	       strstr(launch_usage, "socket:PATH") && strstr(launch_usage, "file:PATH") &&
+	       strstr(launch_usage, "MEM-IN-MB"),
 	       "usage-lists-options", "usage text incomplete");
 
 	rc = parse(&cfg, err, NULL);
@@ -123,6 +125,67 @@ int main(void)
 	expect_error("block-ro-empty", "--block needs a file name", rc, err);
 	rc = parse(&cfg, err, "--sharenet=", "64", "k", NULL);
 	expect_error("sharenet-empty", "--sharenet needs a file name", rc, err);
+	/* --console: the default, each mode, and what is wrong with it. */
+	rc = parse(&cfg, err, "64", "k", NULL);
+	result(rc == 0 && cfg.console == LAUNCH_CONSOLE_TTY && !cfg.console_path,
+	       "console-default-tty", "rc %d console %d", rc, cfg.console);
+	rc = parse(&cfg, err, "--console=tty", "64", "k", NULL);
+	result(rc == 0 && cfg.console == LAUNCH_CONSOLE_TTY && !cfg.console_path,
+	       "console-tty", "rc %d err '%s'", rc, err);
+	rc = parse(&cfg, err, "--console", "pty", "64", "k", NULL);
+	result(rc == 0 && cfg.console == LAUNCH_CONSOLE_PTY && !cfg.console_path,
+	       "console-pty", "rc %d err '%s'", rc, err);
+	rc = parse(&cfg, err, "--console=socket:/tmp/c.sock", "64", "k", NULL);
+	result(rc == 0 && cfg.console == LAUNCH_CONSOLE_SOCKET &&
+	       cfg.console_path && !strcmp(cfg.console_path, "/tmp/c.sock"),
+	       "console-socket", "rc %d err '%s'", rc, err);
+	rc = parse(&cfg, err, "--console=file:c.log", "-b", "d.img", "64", "k",
+		   NULL);
+	result(rc == 0 && cfg.console == LAUNCH_CONSOLE_FILE &&
+	       cfg.console_path && !strcmp(cfg.console_path, "c.log") &&
+	       cfg.ndevices == 1,
+	       "console-file", "rc %d err '%s'", rc, err);
+	/* The console is not one of the four devices the command line adds. */
+	rc = parse(&cfg, err, "-b", "1", "-b", "2", "-b", "3", "-b", "4",
+		   "--console=pty", "64", "k", NULL);
+	result(rc == 0 && cfg.ndevices == 4 && cfg.console == LAUNCH_CONSOLE_PTY,
+	       "console-not-a-device", "rc %d err '%s'", rc, err);
+	rc = parse(&cfg, err, "--console=serial", "64", "k", NULL);
+	expect_error("console-unknown-mode",
+		     "--console=serial: unknown mode (tty, pty, socket:PATH or file:PATH)",
+		     rc, err);
+	rc = parse(&cfg, err, "--console=", "64", "k", NULL);
+	expect_error("console-empty", "unknown mode", rc, err);
+	rc = parse(&cfg, err, "--console=PTY", "64", "k", NULL);
+	expect_error("console-case-matters", "unknown mode", rc, err);
+	rc = parse(&cfg, err, "--console=ptyx", "64", "k", NULL);
+	expect_error("console-pty-suffix", "unknown mode", rc, err);
+	rc = parse(&cfg, err, "--console=socket:", "64", "k", NULL);
+	expect_error("console-socket-no-path", "--console=socket: needs a PATH",
+		     rc, err);
+	rc = parse(&cfg, err, "--console=file:", "64", "k", NULL);
+	expect_error("console-file-no-path", "--console=file: needs a PATH", rc,
+		     err);
+	rc = parse(&cfg, err, "--console", NULL);
+	expect_error("console-no-argument", "option '--console' needs an argument",
+		     rc, err);
+	rc = parse(&cfg, err, "--console=pty", "--console=tty", "64", "k", NULL);
+	expect_error("console-twice", "--console given more than once", rc, err);
+	{
+		char path[200] = "socket:/";
+		char fits[200] = "socket:/";
+
+		memset(path + 8, 's', 107);
+		memset(fits + 8, 's', 106);
+		rc = parse(&cfg, err, "--console", path, "64", "k", NULL);
+		expect_error("console-socket-path-too-long",
+			     "the path is longer than 107 bytes", rc, err);
+		rc = parse(&cfg, err, "--console", fits, "64", "k", NULL);
+		result(rc == 0 && strlen(cfg.console_path) == 107,
+		       "console-socket-path-longest", "rc %d err '%s'", rc, err);
+	}
+	rc = parse(&cfg, err, "-c", "pty", "64", "k", NULL);
+	expect_error("console-no-short-option", "unknown option '-c'", rc, err);
 	/* The Guest sees devices in command-line order, whatever their kind. */
 	rc = parse(&cfg, err, "--sharenet=lan", "-b", "ro:root.img", "-t",
 		   "bridge:br0", "--block=scratch.img", "64", "k", NULL);
@@ -145,7 +208,8 @@ int main(void)
 	}
 	/* The parser must be re-entrant: a fresh parse forgets the last one. */
 	rc = parse(&cfg, err, "32", "k2", NULL);
-	result(rc == 0 && cfg.nblocks == 0 && !cfg.initrd && cfg.mem_mb == 32,
+	result(rc == 0 && cfg.nblocks == 0 && !cfg.initrd && cfg.mem_mb == 32 &&
+	       cfg.console == LAUNCH_CONSOLE_TTY && !cfg.console_path,
 	       "reparse", "rc %d", rc);
 
 	return failures ? 1 : 0;

@@ -90,11 +90,11 @@ done
 
 # --- Fairness: a Guest that never yields takes only its share of its CPU --
 # The Launcher runs the Guest inside read(), so to the Host's scheduler it
-# is one busy task: a Host task pinned beside it must get about half the
-# CPU, and so take about twice as long as alone.  A Host kernel on which
-# the Launcher cannot be preempted (lazy preemption that nothing ever turns
-# into a real one, or a tick that stopped while the Guest ran) shows here
-# as a far larger ratio.  Times are in centiseconds of the Host's uptime.
+# is one busy task: pinned to one CPU beside a Host task, it must get
+# about half that CPU, no more.  A Host kernel on which the Launcher cannot
+# be preempted (lazy preemption that nothing ever turns into a real one, or
+# a tick that stopped while the Guest ran) shows here as a far larger
+# share.  Times are in centiseconds of the Host's uptime.
 uptime_cs() {
 	read -r up _ </proc/uptime
 	echo "${up%.*}${up#*.}"
@@ -143,15 +143,15 @@ fairness() {
 	echo "METRIC fairness-host-task-slowdown-pct $ratio"
 	echo "METRIC fairness-guest-share-pct $share"
 	echo "fairness: 3 x $rounds rounds took $((alone * 10)) ms alone, $((shared * 10)) ms beside the Guest, which used $(((t1 - t0) * 10)) ms of CPU meanwhile"
-	# A fair share is half the CPU each, so twice the time.  The Host task
-	# also runs slower for every world switch beside it (each empties the
-	# TLB, and under TCG QEMU's too): measured on 6.1 and 6.12, 1.2 to 2.4
-	# times; the 7.x Host that never preempted the Launcher gave 5.5 to 9.5.
-	[ $ratio -le 300 ] && pass fairness-host-task-slowdown ||
-		fail fairness-host-task-slowdown "a Host task beside a spinning Guest took $ratio% of its time alone ($((alone * 10)) ms alone, $((shared * 10)) ms shared)"
-	# The same seen from the Launcher: it had no more than its half.
+	# A fair share is half the CPU each.  The slowdown is only a figure:
+	# besides the halving it holds what every world switch costs the task
+	# beside it (each empties the TLB, and under TCG QEMU's too), which
+	# varies from run to run (2.1 to 3.2 times on 6.1 and 6.12, always with
+	# a 50% share).  The share is what the scheduler decided: a Host that
+	# never preempts the Launcher (the 7.x bug: the task 5.5 to 9.5 times
+	# slower) gives the Guest far more than 60%.
 	[ $share -le 60 ] && pass fairness-guest-share ||
-		fail fairness-guest-share "the spinning Guest's Launcher used $share% of the CPU it shared with a Host task"
+		fail fairness-guest-share "the spinning Guest's Launcher used $share% of the CPU it shared with a Host task ($((alone * 10)) ms alone, $((shared * 10)) ms shared)"
 }
 fairness
 kill -KILL $spinner 2>/dev/null

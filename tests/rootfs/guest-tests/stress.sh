@@ -27,7 +27,14 @@ log=$(mktemp)
 # The stressors' files go to the root disk, not to /tmp (RAM, which the
 # memory and vm stressors are already short of).
 tmp=$(mktemp -d /var/tmp/stress.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+# A stressor stopped by the timeout can leave behind what it was working
+# on: the chattr stressor, a file still marked immutable or append-only,
+# which rm cannot remove.  Those marks come off first.
+cleanup() {
+	chattr -R -i -a "$tmp" 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
 cd "$tmp"
 
 # The loop stressor needs /dev/loop-control, which only exists once the

@@ -144,9 +144,9 @@ fairness() {
 	echo "METRIC fairness-guest-share-pct $share"
 	echo "fairness: 3 x $rounds rounds took $((alone * 10)) ms alone, $((shared * 10)) ms beside the Guest, which used $(((t1 - t0) * 10)) ms of CPU meanwhile"
 	# A fair share is half the CPU each.  The slowdown is only a figure:
-	# besides the halving it holds what every world switch costs the task
-	# beside it (each empties the TLB, and under TCG QEMU's too), which
-	# varies from run to run (2.1 to 3.2 times on 6.1 and 6.12, always with
+	# how fast a QEMU TCG Host runs a task per second of CPU changes with
+	# what runs beside it (every world switch empties QEMU's TLB), so it
+	# varies from run to run (1.5 to 3.2 times on 6.1 and 6.12, always with
 	# a 50% share).  The share is what the scheduler decided: a Host that
 	# never preempts the Launcher (the 7.x bug: the task 5.5 to 9.5 times
 	# slower) gives the Guest far more than 60%.

@@ -26,23 +26,22 @@ cc -O1 -g -Wall -Wextra -Werror -I"$TOP/launcher" -I"$TOP/include" \
 	{ echo "FAIL test-args-builds: compiler error"; exit 1; }
 "$out/test-args"
 
-# The Host's check of the state it enters a Guest with: segments.c as an
-# ordinary program, with tests/unit/host-shim standing in for the kernel.
-cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-include "$TOP/tests/unit/host-shim/lg.h" -I"$TOP/tests/unit/host-shim" \
-	-I"$TOP/host-module" -I"$TOP/tests/unit" -o "$out/test-segments" \
-	"$TOP/tests/unit/test_segments.c" "$TOP/host-module/segments.c" ||
-	{ echo "FAIL test-segments-builds: compiler error"; exit 1; }
-"$out/test-segments"
-
-# The module's refusal of Hosts it cannot run Guests on (a FRED Host), which
-# no emulator here can show: host_check.c against the same shim.
-cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
-	-include "$TOP/tests/unit/host-shim/lg.h" -I"$TOP/tests/unit/host-shim" \
-	-I"$TOP/host-module" -I"$TOP/tests/unit" -o "$out/test-host-check" \
-	"$TOP/tests/unit/test_host_check.c" "$TOP/host-module/host_check.c" ||
-	{ echo "FAIL test-host-check-builds: compiler error"; exit 1; }
-"$out/test-host-check"
+# shim_test NAME MODULE-FILE: tests/unit/test_NAME.c with host-module's
+# MODULE-FILE built as an ordinary program, tests/unit/host-shim standing
+# in for the kernel; then run it.
+shim_test() {
+	cc -O1 -g -Wall -Wextra -Werror -Wno-unused-parameter \
+		-include "$TOP/tests/unit/host-shim/lg.h" -I"$TOP/tests/unit/host-shim" \
+		-I"$TOP/host-module" -I"$TOP/tests/unit" -o "$out/test-${1//_/-}" \
+		"$TOP/tests/unit/test_$1.c" "$TOP/host-module/$2" ||
+		{ echo "FAIL test-${1//_/-}-builds: compiler error"; exit 1; }
+	"$out/test-${1//_/-}"
+}
+# The Host's check of the state it enters a Guest with.
+shim_test segments segments.c
+# The module's refusal of Hosts it cannot run Guests on (a FRED Host),
+# which no emulator here can show.
+shim_test host_check host_check.c
 
 # The ABI's layout must be the same for the 64-bit Host and Launcher and the
 # 32-bit Guest: the header's static asserts fail to compile otherwise.

@@ -33,6 +33,8 @@ have GUP_VMAS include/linux/mm.h 'struct vm_area_struct \*\*vmas, int \*locked\)
 have RDMSRQ arch/x86/include/asm/msr.h '\brdmsrq\b'
 # Linux 6.13 added hrtimer_setup(), and 6.15 removed hrtimer_init().
 have HRTIMER_SETUP include/linux/hrtimer.h 'void hrtimer_setup\('
+# Linux 6.13 added lazy preemption (TIF_NEED_RESCHED_LAZY).
+have RESCHED_LAZY include/linux/thread_info.h '\bTIF_NEED_RESCHED_LAZY\b'
 # FRED (Linux 6.9) and LASS: CPU features, and their bits in CR4.
 have X86_FEATURE_FRED arch/x86/include/asm/cpufeatures.h 'define X86_FEATURE_FRED\b'
 have CR4_FRED arch/x86/include/uapi/asm/processor-flags.h 'define X86_CR4_FRED\b'

@@ -67,6 +67,19 @@
 #define wrmsrq(msr, val)	wrmsrl(msr, val)
 #endif
 
+/*
+ * Whether the scheduler wants this CPU back.  Since Linux 6.13 it may ask
+ * lazily, with a flag that only a return to user space or a tick honours
+ * and that need_resched() does not see; running a Guest is our return to
+ * user space, so we honour both.
+ */
+#ifdef LGUEST_HAVE_RESCHED_LAZY
+#define lg_resched_asked() \
+	(need_resched() || test_thread_flag(TIF_NEED_RESCHED_LAZY))
+#else
+#define lg_resched_asked()	need_resched()
+#endif
+
 /* Linux 6.13 gave hrtimers a setup call that sets the function too. */
 #ifndef LGUEST_HAVE_HRTIMER_SETUP
 static inline void hrtimer_setup(struct hrtimer *timer,

@@ -297,6 +297,7 @@ static void restore_host_tables(struct lguest_pcpu *pc, unsigned int cpu)
 	asm volatile("lldt %w0" : : "q" (pc->host_ldt));
 }
 
+/* Hand the Host its interrupt; we come back with interrupts on (S:150). */
 static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
 {
 	struct gate_struct *gate;
@@ -305,7 +306,7 @@ static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
 	gate = (struct gate_struct *)pc->host_idtr.base + vector;
 	handler = gate->offset_low | ((unsigned long)gate->offset_middle << 16) |
 		  ((unsigned long)gate->offset_high << 32);
-	lguest_call_host_irq(handler);
+	lguest_call_host_irq_and_enable(handler);
 }
 
 /*H:085
@@ -431,7 +432,8 @@ bool lguest_run_guest_once(struct lguest *lg)
 		asm volatile("int $2");
 	if (vector >= FIRST_EXTERNAL_VECTOR && vector != IA32_SYSCALL_VECTOR)
 		replay_host_interrupt(pc, vector);
-	local_irq_enable();
+	else
+		local_irq_enable();
 	return true;
 }
 

@@ -472,7 +472,14 @@ static int run_until_stopped(struct lguest *lg, char __user *out,
 			halt_guest(lg);
 			continue;
 		}
-		cond_resched();
+		/*
+		 * Give way if the scheduler asks, as the way back to user
+		 * space would: under lazy or full preemption cond_resched()
+		 * does nothing, and a Guest that never halts would only be
+		 * preempted by a tick's exit (S:150).
+		 */
+		if (lg_resched_asked())
+			schedule();
 		if (!lguest_fixup_segments(lg, &lg->regs))
 			break;
 		/*

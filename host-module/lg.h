@@ -186,7 +186,7 @@ bool lguest_gpa_ok(struct lguest *lg, u32 gpa, u32 len);
 
 /* switcher.S */
 void lguest_enter(struct lguest_pcpu *pcpu);
-void lguest_call_host_irq(unsigned long handler);
+void lguest_call_host_irq_and_enable(unsigned long handler);
 extern const unsigned long lguest_stub_table[256];
 
 /* hypercalls.c */

@@ -360,16 +360,27 @@ SYM_DATA_END(lguest_stub_table)
  * so the Host never saw it.  We hand it over by calling the Host's own
  * handler for that vector with the frame an interrupt would have pushed;
  * the handler's iretq brings us back here.
+ *
+ * The frame says interrupts were on where it "hit", although they are
+ * off now: the handler's iretq is where the Host turns them back on
+ * after a world switch.  That matters to the Host's interrupt exit code,
+ * which does two things only for an interrupted context that had
+ * interrupts on: since Linux 7.1 it reprograms the timer hardware there
+ * (a timer interrupt defers that to its exit), and it preempts the task
+ * if the scheduler asked.  With interrupts marked off, the CPU would get
+ * no further tick until the Launcher slept or went back to user space,
+ * and a Guest that never yields would keep it forever.
  */
-SYM_FUNC_START(lguest_call_host_irq)
+SYM_FUNC_START(lguest_call_host_irq_and_enable)
 	push	%rbp
 	mov	%rsp, %rbp
 	and	$-16, %rsp
 	push	$__KERNEL_DS
 	push	%rbp
 	pushf
+	orq	$X86_EFLAGS_IF, (%rsp)
 	push	$__KERNEL_CS
 	CALL_NOSPEC rdi
 	leave
 	RET
-SYM_FUNC_END(lguest_call_host_irq)
+SYM_FUNC_END(lguest_call_host_irq_and_enable)

@@ -49,8 +49,8 @@ for meta in linux-image-amd64 linux-image-6.12-amd64 trixie trixie-backports; do
 done
 
 # The compat probes must tell the kernels apart where they differ: 6.1
-# from 6.12, and 7.x (renamed MSR accessors, hrtimer_setup, FRED, no
-# switch_fpu_return for us) from both.
+# from 6.12, and 7.x (renamed MSR accessors, hrtimer_setup, lazy
+# preemption, FRED, no switch_fpu_return for us) from both.
 probed() {
 	[ -z "${krel_of[$1]:-}" ] ||
 		grep -h '^#define LGUEST_HAVE' "$BUILD/kmod/${krel_of[$1]}/host-module/compat-probed.h" 2>/dev/null | sort
@@ -64,6 +64,7 @@ else
 	echo "FAIL compat-probes-differ: 6.1 and 6.12 probed the same ('$a')"
 fi
 if grep -q 'LGUEST_HAVE_RDMSRQ' <<<"$c" && grep -q 'LGUEST_HAVE_HRTIMER_SETUP' <<<"$c" &&
+	grep -q 'LGUEST_HAVE_RESCHED_LAZY' <<<"$c" && ! grep -q 'LGUEST_HAVE_RESCHED_LAZY' <<<"$a" &&
 	! grep -q 'LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT' <<<"$c" &&
 	grep -q 'LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT' <<<"$a"; then
 	echo "PASS compat-probes-7x"

@@ -52,13 +52,14 @@ else
 	echo "FAIL linux-guest-needs-memory: exit $rc: $err"
 fi
 
-# run CPU SMP TIMEOUT MODE [TEST...]: one Host running linux-guest and then
-# the other in-VM TESTs; its METRIC lines (figures, never asserted) are
+# run HOST CPU SMP TIMEOUT MODE [TEST...]: one Host running linux-guest and
+# then the other in-VM TESTs; its METRIC lines (figures, never asserted) are
 # passed on with the configuration in their name.
 run() {
-	local tag="6.1/$1/smp$2" res tests
+	local host=$1 tag="$1/$2/smp$3" res tests
+	shift
 	tests="linux-guest${5:+ $5}"
-	res=$($bench --host 6.1 --cpu "$1" --smp "$2" --timeout "$3" \
+	res=$($bench --host "$host" --cpu "$1" --smp "$2" --timeout "$3" \
 		--payload "$out/$4" $tests)
 	echo "$res"
 	# Every configuration must get as far as powering its Guest off.
@@ -68,13 +69,17 @@ run() {
 		grep -q "^[A-Z]* \[$tag\] console-file-poweroff-exit-0" <<<"$res" ||
 			echo "FAIL [$tag] console-modes-ran: the bench gave no result for the file console"
 	fi
-	tr -d '\r' <"$BUILD/vm/6.1_$1_smp$2/${tests// /+}/console.log" 2>/dev/null |
-		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[6.1\/$1\/smp$2] /p"
+	tr -d '\r' <"$BUILD/vm/${host}_$1_smp$2/${tests// /+}/console.log" 2>/dev/null |
+		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[$host\/$1\/smp$2] /p"
 }
 # The full run also has the console away from the terminal: a pty, a
 # socket, a file (tests/vm/console-modes.sh).
-run max 2 2000 full console-modes
+run 6.1 max 2 2000 full console-modes
 for cfg in max:1 Skylake-Client-v4:1 Skylake-Client-v4:2 EPYC:1 EPYC:2; do
-	run "${cfg%:*}" "${cfg#*:}" 600 smoke
+	run 6.1 "${cfg%:*}" "${cfg#*:}" 600 smoke
 done
+# Debian 13's Hosts: its own 6.12, and trixie-backports' 7.x with the
+# whole Guest test (timers, the busy sleep, the block and console devices).
+run trixie EPYC 2 600 smoke
+run trixie-backports max 2 2000 full
 exit 0

@@ -146,9 +146,10 @@ static u64 make_gate(unsigned long addr, unsigned int dpl, unsigned int ist)
 
 /*H:060
  * Our IDT is the same on every CPU: every vector goes to the Switcher.
- * Only three may be raised by software from the Guest: the hypercall
- * vector from ring 1, and from ring 3 the system call vector, int3 and
- * into.  Anything else a Guest raises with "int" turns into a general
+ * Only four may be raised by software from the Guest: the hypercall vector
+ * (LGUEST_TRAP_ENTRY), from the Guest kernel in ring 1 only, and int3,
+ * into and the system call vector, from ring 1 or Guest user space in
+ * ring 3.  Anything else a Guest raises with "int" turns into a general
  * protection fault, so a Guest can never pretend to be a Host interrupt.
  */
 static int lguest_build_idt(void)

@@ -247,9 +247,10 @@ void lguest_stop_timer(struct lguest *lg)
 
 /*H:460
  * The Guest kernel probes I/O ports (in and out from ring 1 fault, as the
- * I/O privilege level is 0).  Like the seeds' Host we pretend nothing is
- * there: "in" reads all ones, "out" does nothing, and the Guest carries
- * on after the instruction.
+ * I/O privilege level is 0).  No device sits behind any port, so, as the
+ * original 2007 lguest Host did, we pretend nothing is there: "in" reads
+ * all ones, "out" does nothing, and the Guest carries on after the
+ * instruction.
  */
 static bool emulate_io(struct lguest *lg)
 {
@@ -313,7 +314,22 @@ static void fix_int_errcode(struct lguest *lg)
 }
 
 /*H:470
- * What to do with each way out of the Guest.
+ * The Switcher has brought us out of the Guest with the reason in
+ * regs.trapnum (H:090), and here we act on it.  A hypercall is ours to
+ * run (H:530).  A page fault is first offered to the shadow page tables
+ * (H:320), which fill in a mapping the Guest's own page tables already
+ * allow; only a fault the Guest's tables would take on real hardware is
+ * passed on, with cr2 written where the Guest reads it.  A general
+ * protection fault with error code 0 may be an I/O port access (H:460);
+ * any other goes to the Guest, with the error code its own CPU would
+ * give (fix_int_errcode()).  int3, into and system calls go to the
+ * Guest's own gate, unless they came from Guest user space through a gate
+ * the Guest did not open to it: then the Guest gets the general protection
+ * fault its CPU would raise.  An NMI was the Host's and is already dealt
+ * with; a double fault or machine check is fatal.  The other exceptions,
+ * up to X86_TRAP_XF, are delivered as they came; a later one is
+ * unexpected and fatal too.  Every other vector from FIRST_EXTERNAL_VECTOR
+ * up was a Host interrupt, already handed to the Host on the way out.
  */
 static void handle_trap(struct lguest *lg)
 {

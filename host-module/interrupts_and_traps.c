@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/hrtimer.h>
+#include <asm/desc_defs.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
 #include "compat.h"
@@ -20,7 +21,17 @@
 /* Exceptions that push an error code. */
 static bool has_err(unsigned int trap)
 {
-	return trap == 8 || (trap >= 10 && trap <= 14) || trap == 17;
+	switch (trap) {
+	case X86_TRAP_DF:
+	case X86_TRAP_TS:
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+	case X86_TRAP_AC:
+		return true;
+	}
+	return false;
 }
 
 static bool idt_present(u32 hi)
@@ -40,9 +51,9 @@ static unsigned int idt_dpl(u32 hi)
 
 /*H:410
  * LOAD_IDT_ENTRY: the Guest sets one of its interrupt gates.  Only 32-bit
- * interrupt gates (type 14) and trap gates (type 15) make sense; anything
- * else is a Guest bug or an attack, and kills it.  A not-present gate just
- * removes the entry.
+ * interrupt gates (GATE_INTERRUPT, type 14) and trap gates (GATE_TRAP,
+ * type 15) make sense; anything else is a Guest bug or an attack, and
+ * kills it.  A not-present gate just removes the entry.
  */
 void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
 {
@@ -50,7 +61,8 @@ void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
 		kill_guest(lg, "bad IDT entry number %u", num);
 		return;
 	}
-	if (idt_present(hi) && idt_type(hi) != 0xE && idt_type(hi) != 0xF) {
+	if (idt_present(hi) && idt_type(hi) != GATE_INTERRUPT &&
+	    idt_type(hi) != GATE_TRAP) {
 		kill_guest(lg, "bad IDT gate type %#x for vector %u",
 			   idt_type(hi), num);
 		return;
@@ -153,7 +165,7 @@ static bool set_guest_interrupt(struct lguest *lg, unsigned int num, bool err)
 	regs->cs = (lo >> 16) | GUEST_PL;
 	regs->rip = (lo & 0xFFFF) | (hi & 0xFFFF0000);
 	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
-	if (idt_type(hi) == 0xE)
+	if (idt_type(hi) == GATE_INTERRUPT)
 		set_guest_irq_enabled(lg, 0);
 	return true;
 }

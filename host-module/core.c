@@ -134,21 +134,26 @@ void lguest_leave_guest(void *unused)
 {
 }
 
+/*
+ * A present 64-bit interrupt gate to @addr (on IST stack @ist, 0 for none)
+ * that "int" may raise from ring @dpl or a more privileged one.
+ */
 static u64 make_gate(unsigned long addr, unsigned int dpl, unsigned int ist)
 {
 	u64 lo;
 
 	lo = (addr & 0xFFFF) | ((u64)__KERNEL_CS << 16) | ((u64)ist << 32) |
-	     ((u64)(0x8E | (dpl << 5)) << 40) |
+	     ((u64)(0x80 | (dpl << 5) | GATE_INTERRUPT) << 40) |
 	     (((u64)addr >> 16 & 0xFFFF) << 48);
 	return lo;
 }
 
 /*H:060
  * Our IDT is the same on every CPU: every vector goes to the Switcher.
- * Only three may be raised by software from the Guest: the hypercall
- * vector from ring 1, and from ring 3 the system call vector, int3 and
- * into.  Anything else a Guest raises with "int" turns into a general
+ * Only four may be raised by software from the Guest: the hypercall vector
+ * (LGUEST_TRAP_ENTRY), from the Guest kernel in ring 1 only, and int3,
+ * into and the system call vector, from ring 1 or Guest user space in
+ * ring 3.  Anything else a Guest raises with "int" turns into a general
  * protection fault, so a Guest can never pretend to be a Host interrupt.
  */
 static int lguest_build_idt(void)
@@ -165,7 +170,7 @@ static int lguest_build_idt(void)
 
 		dpl = 0;
 		ist = 0;
-		if (i == 3 || i == 4 || i == IA32_SYSCALL_VECTOR)
+		if (i == X86_TRAP_BP || i == X86_TRAP_OF || i == IA32_SYSCALL_VECTOR)
 			dpl = 3;
 		else if (i == LGUEST_TRAP_ENTRY)
 			dpl = GUEST_PL;
@@ -265,9 +270,10 @@ static void lg_set_tss_desc(struct lguest_pcpu *pc)
 	unsigned long base = (unsigned long)&pc->tss;
 	u64 limit = sizeof(pc->tss) - 1;
 
-	/* Present, DPL 0, type 9: an available 64-bit TSS. */
+	/* Present, DPL 0, DESC_TSS (9): an available 64-bit TSS. */
 	pc->gdt[LG_GDT_TSS] = (limit & 0xFFFF) | ((u64)(base & 0xFFFFFF) << 16) |
-			      (0x89ULL << 40) | ((limit >> 16 & 0xF) << 48) |
+			      ((0x80ULL | DESC_TSS) << 40) |
+			      ((limit >> 16 & 0xF) << 48) |
 			      ((u64)(base >> 24 & 0xFF) << 56);
 	pc->gdt[LG_GDT_TSS + 1] = base >> 32;
 }

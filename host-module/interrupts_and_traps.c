@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 #include <linux/uaccess.h>
 #include <linux/hrtimer.h>
+#include <asm/desc_defs.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
 #include "compat.h"
@@ -20,7 +21,17 @@
 /* Exceptions that push an error code. */
 static bool has_err(unsigned int trap)
 {
-	return trap == 8 || (trap >= 10 && trap <= 14) || trap == 17;
+	switch (trap) {
+	case X86_TRAP_DF:
+	case X86_TRAP_TS:
+	case X86_TRAP_NP:
+	case X86_TRAP_SS:
+	case X86_TRAP_GP:
+	case X86_TRAP_PF:
+	case X86_TRAP_AC:
+		return true;
+	}
+	return false;
 }
 
 static bool idt_present(u32 hi)
@@ -40,9 +51,9 @@ static unsigned int idt_dpl(u32 hi)
 
 /*H:410
  * LOAD_IDT_ENTRY: the Guest sets one of its interrupt gates.  Only 32-bit
- * interrupt gates (type 14) and trap gates (type 15) make sense; anything
- * else is a Guest bug or an attack, and kills it.  A not-present gate just
- * removes the entry.
+ * interrupt gates (GATE_INTERRUPT, type 14) and trap gates (GATE_TRAP,
+ * type 15) make sense; anything else is a Guest bug or an attack, and
+ * kills it.  A not-present gate just removes the entry.
  */
 void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
 {
@@ -50,7 +61,8 @@ void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
 		kill_guest(lg, "bad IDT entry number %u", num);
 		return;
 	}
-	if (idt_present(hi) && idt_type(hi) != 0xE && idt_type(hi) != 0xF) {
+	if (idt_present(hi) && idt_type(hi) != GATE_INTERRUPT &&
+	    idt_type(hi) != GATE_TRAP) {
 		kill_guest(lg, "bad IDT gate type %#x for vector %u",
 			   idt_type(hi), num);
 		return;
@@ -153,7 +165,7 @@ static bool set_guest_interrupt(struct lguest *lg, unsigned int num, bool err)
 	regs->cs = (lo >> 16) | GUEST_PL;
 	regs->rip = (lo & 0xFFFF) | (hi & 0xFFFF0000);
 	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
-	if (idt_type(hi) == 0xE)
+	if (idt_type(hi) == GATE_INTERRUPT)
 		set_guest_irq_enabled(lg, 0);
 	return true;
 }
@@ -247,9 +259,10 @@ void lguest_stop_timer(struct lguest *lg)
 
 /*H:460
  * The Guest kernel probes I/O ports (in and out from ring 1 fault, as the
- * I/O privilege level is 0).  Like the seeds' Host we pretend nothing is
- * there: "in" reads all ones, "out" does nothing, and the Guest carries
- * on after the instruction.
+ * I/O privilege level is 0).  No device sits behind any port, so, as the
+ * original 2007 lguest Host did, we pretend nothing is there: "in" reads
+ * all ones, "out" does nothing, and the Guest carries on after the
+ * instruction.
  */
 static bool emulate_io(struct lguest *lg)
 {
@@ -313,7 +326,22 @@ static void fix_int_errcode(struct lguest *lg)
 }
 
 /*H:470
- * What to do with each way out of the Guest.
+ * The Switcher has brought us out of the Guest with the reason in
+ * regs.trapnum (H:090), and here we act on it.  A hypercall is ours to
+ * run (H:530).  A page fault is first offered to the shadow page tables
+ * (H:320), which fill in a mapping the Guest's own page tables already
+ * allow; only a fault the Guest's tables would take on real hardware is
+ * passed on, with cr2 written where the Guest reads it.  A general
+ * protection fault with error code 0 may be an I/O port access (H:460);
+ * any other goes to the Guest, with the error code its own CPU would
+ * give (fix_int_errcode()).  int3, into and system calls go to the
+ * Guest's own gate, unless they came from Guest user space through a gate
+ * the Guest did not open to it: then the Guest gets the general protection
+ * fault its CPU would raise.  An NMI was the Host's and is already dealt
+ * with; a double fault or machine check is fatal.  The other exceptions,
+ * up to X86_TRAP_XF, are delivered as they came; a later one is
+ * unexpected and fatal too.  Every other vector from FIRST_EXTERNAL_VECTOR
+ * up was a Host interrupt, already handed to the Host on the way out.
  */
 static void handle_trap(struct lguest *lg)
 {

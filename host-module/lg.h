@@ -104,7 +104,18 @@ struct lg_dma_binding {
 };
 
 /*H:220
- * struct lguest is one Guest: everything the Host knows about it.
+ * struct lguest is one Guest: everything the Host keeps for it between
+ * runs.  LHREQ_INITIALIZE (H:130) makes it and the /dev/lguest file owns
+ * it, but it is counted: every key the Guest binds for DMA (H:710) holds a
+ * reference too, because a sender on another CPU may be filling one of
+ * its buffers while the file is closed.  The last reference frees it.
+ *
+ * While the Guest is not running its registers live in @regs; each entry
+ * copies them into this CPU's struct lguest_pcpu (H:210) for the Switcher
+ * and each exit copies them back.  The rest is grouped by who uses it:
+ * the Launcher's memory that is the Guest's, the tables the Guest handed
+ * us (checked before we use them), the shadow page tables, interrupts and
+ * the timer, DMA, breaks, and the Guest's death.
  */
 struct lguest {
 	refcount_t refs;	/* the file's, and each DMA binding's */

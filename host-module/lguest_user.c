@@ -158,11 +158,14 @@ static int initialize(struct file *file, const u64 *args)
 }
 
 /*H:140
- * LHREQ_BREAK with 1 makes the running read() return EAGAIN and then
- * holds the writer until someone writes LHREQ_BREAK with 0.  The seeds'
- * Launcher uses it to get the Guest's attention when input arrives.  A
- * dead Guest has nothing to break: the writer is let go at once (or, if
- * it is already waiting, when the Guest dies).
+ * LHREQ_BREAK with a non-zero value gets the Guest's attention: it makes
+ * the running read() return EAGAIN (waking a halted Guest to do so), and
+ * every read() after it too, until someone writes LHREQ_BREAK with 0.
+ * The writer of the non-zero value is held until then.  The Launcher's
+ * waker thread (L:450) uses it when device input arrives.  A signal lets
+ * the writer go early, as does the Guest's death: a dead Guest has
+ * nothing to break, so the writer is let go at once, or, if it is already
+ * waiting, when the Guest dies.
  */
 static int do_break(struct lguest *lg, u64 on)
 {

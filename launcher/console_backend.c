@@ -26,9 +26,9 @@ static int out_fd = -1;		/* pty: the master; file: the file */
 
 /*L:285
  * The terminal.  If our standard input is a terminal we put it in raw-ish
- * mode, as the seeds' Launcher did: no line editing, no echo and no
- * signal keys, so every key (Ctrl-C too) goes to the Guest, whose own
- * tty does all that.  Output processing stays on.
+ * mode, as the original 2007 lguest Launcher did: no line editing, no
+ * echo and no signal keys, so every key (Ctrl-C too) goes to the Guest,
+ * whose own tty does all that.  Output processing stays on.
  *
  * The terminal must be put back however we leave: a normal exit or
  * launch_die() (atexit), or a fatal signal (a handler that restores it

@@ -4,9 +4,10 @@
 # tour.sh [LETTERS]: print lguest's literate tour in reading order.  Tour
 # comments open with a letter and a number ("/*H:010", "/*L:100") and end
 # at "*/" or ":*/".  LETTERS picks parts, in order (default "GDLHS": the
-# Guest, its drivers, the Launcher, the Host, the Switcher).
+# Guest, its drivers, the Launcher, the Host, the Switcher).  TOUR_ROOT,
+# if set, names the tree to read instead of the one this script is in.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "${TOUR_ROOT:-$(dirname "$0")/..}"
 parts=${1:-GDLHS}
 
 files=$(git ls-files 2>/dev/null | grep -E '\.(c|h|S|patch)$' || true)
@@ -30,10 +31,13 @@ for ((i = 0; i < ${#parts}; i++)); do
 			line = substr(line, RSTART + RLENGTH)
 		}
 		on {
+			# A passage ends at "*/" or ":*/": drop the closer, and
+			# its colon, but no colon that ends a sentence.
 			end = index(line, "*/")
-			if (end) line = substr(line, 1, end - 1)
-			sub(/^[ \t]*\* ?/, "", line); sub(/:$/, "", line)
-			text = text line "\\n"
+			if (end) { line = substr(line, 1, end - 1); sub(/:$/, "", line) }
+			sub(/^[ \t]*\* ?/, "", line)
+			# The line of a lone closer adds nothing.
+			if (!end || line !~ /^[ \t]*$/) text = text line "\\n"
 			if (end) { on = 0; flush() }
 		}' $files | sort -s -t "$(printf '\t')" -k1,1n |
 		while IFS=$'\t' read -r num file text; do

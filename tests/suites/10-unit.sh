@@ -84,6 +84,22 @@ else
 	echo "FAIL tour-numbers-unique: used twice: $dups"
 fi
 
+# A sentence that ends in ':' keeps its colon; only a closing ":*/" loses
+# it.  The fixture is a tree of its own, so no real passage is needed.
+tourfx=$out/tour-fixture
+rm -rf "$tourfx" && mkdir -p "$tourfx"
+printf '%s\n' '/*H:010' ' * The Guest comes in two parts:' ' * a kernel and its drivers.' ' */' \
+	'/*H:020' ' * This one ends in a closer.:*/' >"$tourfx/fixture.c"
+tour_out=$(TOUR_ROOT=$tourfx "$TOP/tools/tour.sh" H)
+printed=$(tr '\n' '|' <<<"$tour_out")
+if ! grep -qx 'The Guest comes in two parts:' <<<"$tour_out"; then
+	echo "FAIL tour-keeps-colon: the sentence lost its ':'; printed: $printed"
+elif ! grep -qx 'This one ends in a closer\.' <<<"$tour_out"; then
+	echo "FAIL tour-keeps-colon: the ':*/' closer stayed; printed: $printed"
+else
+	echo "PASS tour-keeps-colon"
+fi
+
 # Kernel image recognition (launcher/kernel_image.c) on fixtures built
 # here, our real Guest bzImage when it has been built, and Debian's 64-bit
 # Host kernel when the bench has fetched it.

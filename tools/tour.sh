@@ -11,7 +11,8 @@ cd "${TOUR_ROOT:-$(dirname "$0")/..}"
 parts=${1:-GDLHS}
 
 files=$(git ls-files 2>/dev/null | grep -E '\.(c|h|S|patch)$' || true)
-[ -n "$files" ] || files=$(find . -name '*.[chS]' -o -name '*.patch')
+# Outside a git checkout: the sources, not the build's copies of them.
+[ -n "$files" ] || files=$(find . -path ./build -prune -o \( -name '*.[chS]' -o -name '*.patch' \) -print)
 
 for ((i = 0; i < ${#parts}; i++)); do
 	letter=${parts:i:1}

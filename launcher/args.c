@@ -17,7 +17,10 @@
 #include <string.h>
 #include <bsd/string.h>
 #include "args.h"
+#include "devices.h"
 #include "error_text.h"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 const char launch_usage[] =
 "Usage: lguest-launch [OPTIONS] MEM-IN-MB vmlinux|bzImage [KERNEL ARGS...]\n"
@@ -77,81 +80,12 @@ static int parse_mem(const char *s, unsigned long *mb, char *err,
 	return 0;
 }
 
-/*L:120
- * --tunnet takes either an IPv4 address for the Host's end of a new tap
- * device, or "bridge:" and the name of an existing bridge.  We check only the
- * shape here; whether the bridge exists is found out when we open it.
- */
-static int check_tunnet(const char *arg, char *err, size_t errlen)
-{
-	unsigned int a, b, c, d;
-	char tail;
-
-	if (!strncmp(arg, "bridge:", 7)) {
-		size_t len = strlen(arg + 7);
-
-		if (len == 0 || len >= 16)
-			return error_text(err, errlen,
-					  "--tunnet=bridge:NAME needs a bridge name of 1 to 15 characters");
-		return 0;
-	}
-	if (sscanf(arg, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 ||
-	    a > 255 || b > 255 || c > 255 || d > 255)
-		return error_text(err, errlen,
-				  "--tunnet=%s: expected an IPv4 address or bridge:NAME",
-				  arg);
-	return 0;
-}
-
-/*L:122
- * --console says where the Guest's console goes: our own terminal ("tty",
- * as it always was), a pseudo-terminal we make ("pty"), a Unix socket
- * ("socket:PATH") or, for output only, a file ("file:PATH").  As with
- * --tunnet only the shape is checked here; the console code finds out
- * whether PATH can be used.
- */
-static int parse_console(struct launch_config *cfg, const char *arg,
-			 char *err, size_t errlen)
-{
-	if (cfg->console_given)
-		return error_text(err, errlen, "--console given more than once");
-	cfg->console_given = true;
-	cfg->console_path = NULL;
-	if (!strcmp(arg, "tty")) {
-		cfg->console = LAUNCH_CONSOLE_TTY;
-		return 0;
-	}
-	if (!strcmp(arg, "pty")) {
-		cfg->console = LAUNCH_CONSOLE_PTY;
-		return 0;
-	}
-	if (!strncmp(arg, "socket:", 7)) {
-		cfg->console = LAUNCH_CONSOLE_SOCKET;
-		cfg->console_path = arg + 7;
-	} else if (!strncmp(arg, "file:", 5)) {
-		cfg->console = LAUNCH_CONSOLE_FILE;
-		cfg->console_path = arg + 5;
-	} else {
-		return error_text(err, errlen,
-				  "--console=%s: unknown mode (tty, pty, socket:PATH or file:PATH)",
-				  arg);
-	}
-	if (!cfg->console_path[0])
-		return error_text(err, errlen, "--console=%s needs a PATH", arg);
-	if (cfg->console == LAUNCH_CONSOLE_SOCKET &&
-	    strlen(cfg->console_path) > LAUNCH_SOCKET_PATH_MAX)
-		return error_text(err, errlen,
-				  "--console=socket:PATH: the path is longer than %u bytes",
-				  LAUNCH_SOCKET_PATH_MAX);
-	return 0;
-}
-
 /*L:125
  * Devices are kept in the order the user gave them, which is the order the
  * Guest finds them on its bus.  The bus has room for five, and the console
  * is always the first.
  */
-static int add_device(struct launch_config *cfg, enum launch_device_kind kind,
+static int add_device(struct launch_config *cfg, const struct device_kind *kind,
 		      const char *arg, char *err, size_t errlen)
 {
 	if (cfg->ndevices == LAUNCH_MAX_DEVICES)
@@ -162,6 +96,68 @@ static int add_device(struct launch_config *cfg, enum launch_device_kind kind,
 	cfg->devices[cfg->ndevices].arg = arg;
 	cfg->ndevices++;
 	return 0;
+}
+
+/* The usage text above, and lguest-launch(1), give the limit in words. */
+_Static_assert(LAUNCH_MAX_DEVICES == 4, "the usage text says at most 4 devices");
+
+/*L:127
+ * The device options are not ours to list: each kind of device brings its
+ * own, in the struct device_kind its file declares (devices.h).  getopt
+ * knows a device option by the letter of its short option if it has one,
+ * else by a number past every letter; the same number takes us back from
+ * what getopt returns to the kind, whose parse checks the argument.
+ */
+#define DEVICE_OPTION_BASE	256
+
+static const struct option launch_options[] = {
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+};
+
+/* "+": stop at the first non-option, the memory size. */
+#define LAUNCH_SHORT_OPTIONS	"+:vi:hV"
+
+static int device_option_val(const struct device_kind *const *kind)
+{
+	if ((*kind)->short_option)
+		return (*kind)->short_option;
+	return DEVICE_OPTION_BASE + (int)(kind - __start_device_kinds);
+}
+
+static const struct device_kind *device_option_kind(int c)
+{
+	const struct device_kind *const *kind;
+
+	for_each_device_kind(kind)
+		if (device_option_val(kind) == c)
+			return *kind;
+	return NULL;
+}
+
+/* Our options then every kind's, in getopt_long()'s two forms. */
+static void device_options(struct option *opts, char *shorts)
+{
+	const struct device_kind *const *kind;
+	size_t n = ARRAY_SIZE(launch_options), len = strlen(LAUNCH_SHORT_OPTIONS);
+
+	memcpy(opts, launch_options, sizeof(launch_options));
+	memcpy(shorts, LAUNCH_SHORT_OPTIONS, len);
+	for_each_device_kind(kind) {
+		opts[n].name = (*kind)->option;
+		opts[n].has_arg = required_argument;
+		opts[n].flag = NULL;
+		opts[n].val = device_option_val(kind);
+		n++;
+		if ((*kind)->short_option) {
+			shorts[len++] = (*kind)->short_option;
+			shorts[len++] = ':';
+		}
+	}
+	memset(&opts[n], 0, sizeof(opts[n]));
+	shorts[len] = '\0';
 }
 
 /*L:130
@@ -187,52 +183,31 @@ static int join_cmdline(int argc, char *argv[], char *out, size_t outlen,
 int parse_args(int argc, char *argv[], struct launch_config *cfg,
 	       char *err, size_t errlen)
 {
-	static const struct option opts[] = {
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "tunnet", required_argument, NULL, 't' },
-		{ "sharenet", required_argument, NULL, 's' },
-		{ "block", required_argument, NULL, 'b' },
-		{ "initrd", required_argument, NULL, 'i' },
-		{ "console", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
-	};
+	const size_t nkinds = __stop_device_kinds - __start_device_kinds;
+	struct option opts[ARRAY_SIZE(launch_options) + nkinds + 1];
+	char shorts[sizeof(LAUNCH_SHORT_OPTIONS) + 2 * nkinds];
+	const struct device_kind *kind;
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
 	err[0] = '\0';
+	device_options(opts, shorts);
 	/* getopt keeps state between calls: start afresh every time. */
 	optind = 0;
 	opterr = 0;
 
-	/* "+": stop at the first non-option, the memory size. */
-	while ((c = getopt_long(argc, argv, "+:vt:s:b:i:hV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, opts, NULL)) != -1) {
+		kind = device_option_kind(c);
+		if (kind) {
+			if ((!kind->always &&
+			     add_device(cfg, kind, optarg, err, errlen)) ||
+			    kind->parse(cfg, optarg, err, errlen))
+				return -1;
+			continue;
+		}
 		switch (c) {
 		case 'v':
 			cfg->verbose = true;
-			break;
-		case 't':
-			if (add_device(cfg, LAUNCH_TUNNET, optarg, err, errlen) ||
-			    check_tunnet(optarg, err, errlen))
-				return -1;
-			cfg->tunnets[cfg->ntunnets++] = optarg;
-			break;
-		case 's':
-			if (add_device(cfg, LAUNCH_SHARENET, optarg, err, errlen))
-				return -1;
-			if (!optarg[0])
-				return error_text(err, errlen,
-						  "--sharenet needs a file name");
-			cfg->sharenets[cfg->nsharenets++] = optarg;
-			break;
-		case 'b':
-			if (add_device(cfg, LAUNCH_BLOCK, optarg, err, errlen))
-				return -1;
-			if (!optarg[0] || !strcmp(optarg, "ro:"))
-				return error_text(err, errlen,
-						  "--block needs a file name");
-			cfg->blocks[cfg->nblocks++] = optarg;
 			break;
 		case 'i':
 			if (cfg->initrd)
@@ -242,10 +217,6 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 				return error_text(err, errlen,
 						  "--initrd needs a file name");
 			cfg->initrd = optarg;
-			break;
-		case 'c':
-			if (parse_console(cfg, optarg, err, errlen))
-				return -1;
 			break;
 		case 'h':
 			cfg->help = true;

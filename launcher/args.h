@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <lguest_abi.h>
 
 /* Guest memory limits, in megabytes. */
 #define LAUNCH_MIN_MEM_MB	16
@@ -17,21 +18,15 @@
 
 /*
  * How many devices the command line may ask for: the Guest's lguest bus has
- * LGUEST_MAX_DEVICES (5) descriptors, and the console always takes one.
+ * LGUEST_MAX_DEVICES descriptors, and the console always takes one.
  */
-#define LAUNCH_MAX_DEVICES	4
-#define LAUNCH_MAX_BLOCKS	LAUNCH_MAX_DEVICES
-#define LAUNCH_MAX_NETS		LAUNCH_MAX_DEVICES
+#define LAUNCH_MAX_DEVICES	(LGUEST_MAX_DEVICES - 1)
 
-/* The devices on the command line, in the order given. */
-enum launch_device_kind {
-	LAUNCH_BLOCK,		/* --block=[ro:]FILE */
-	LAUNCH_TUNNET,		/* --tunnet=IPADDR or --tunnet=bridge:NAME */
-	LAUNCH_SHARENET,	/* --sharenet=FILE */
-};
+struct device_kind;
 
+/* A device on the command line: which kind (devices.h), and its argument. */
 struct launch_device {
-	enum launch_device_kind kind;
+	const struct device_kind *kind;
 	const char *arg;	/* as given */
 };
 
@@ -61,14 +56,7 @@ struct launch_config {
 	unsigned long mem_mb;
 	const char *kernel;
 	const char *initrd;
-	const char *blocks[LAUNCH_MAX_BLOCKS];
-	unsigned int nblocks;
-	/* --tunnet=IPADDR or --tunnet=bridge:NAME, as given. */
-	const char *tunnets[LAUNCH_MAX_NETS];
-	unsigned int ntunnets;
-	const char *sharenets[LAUNCH_MAX_NETS];
-	unsigned int nsharenets;
-	/* All of the above, in command-line order: the Guest sees them so. */
+	/* The devices, in command-line order: the Guest sees them so. */
 	struct launch_device devices[LAUNCH_MAX_DEVICES];
 	unsigned int ndevices;
 	/* --console: the mode, and PATH for socket: and file: (else NULL). */

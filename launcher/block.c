@@ -46,6 +46,17 @@ const char *block_parse_arg(const char *arg, bool *readonly)
 	return *readonly ? arg + 3 : arg;
 }
 
+/* --block's check on the command line: "ro:" alone names no file. */
+static int check_block(struct launch_config *cfg, const char *arg, char *err,
+		       size_t errlen)
+{
+	bool readonly;
+
+	if (!block_parse_arg(arg, &readonly)[0])
+		return error_text(err, errlen, "--block needs a file name");
+	return 0;
+}
+
 /*
  * A disk is a whole number of 512-byte sectors, at least one, and no more
  * than the 32-bit sector count in the device page can say (just under
@@ -351,7 +362,20 @@ static uint64_t block_file_size(int fd, const char *path)
 	return end;
 }
 
-void setup_block(struct guest *g, const char *arg)
+static void setup_block(struct guest *g, const struct launch_config *cfg,
+			const char *arg);
+
+static const struct device_kind block_device_kind = {
+	.option = "block",
+	.short_option = 'b',
+	.parse = check_block,
+	.setup = setup_block,
+	.handle_output = handle_block_output,
+};
+DEVICE_KIND(block_device_kind);
+
+static void setup_block(struct guest *g, const struct launch_config *cfg,
+			const char *arg)
 {
 	struct block_file *bf;
 	struct lguest_block_page *page;
@@ -373,13 +397,12 @@ void setup_block(struct guest *g, const char *arg)
 
 	if (asprintf(&name, "block '%s'", bf->path) < 0)
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
-	dev = new_device(g, name, LGUEST_DEVICE_T_BLOCK,
+	dev = new_device(g, &block_device_kind, name, LGUEST_DEVICE_T_BLOCK,
 			 LGUEST_DEVICE_F_RANDOMNESS |
 			 (bf->readonly ? LGUEST_BLOCK_F_READONLY : 0), 1);
 	page = dev->mem;
 	page->num_sectors = bf->num_sectors;
 	dev->watch_key = dev->gpa;
-	dev->handle_output = handle_block_output;
 	dev->priv = bf;
 	bf->next = block_files;
 	block_files = bf;

@@ -18,10 +18,45 @@
  * which it does before it allocates anything, and Linux keeps the initrd
  * and itself out of its allocator.
  */
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <asm/bootparam.h>
 #include <lguest_abi.h>
 #include "boot.h"
+
+/*
+ * We fill in boot_params through the kernel's own struct (its UAPI header,
+ * from linux-libc-dev).  The Guest is a 32-bit kernel and we are a 64-bit
+ * program, but the struct is packed and made of fixed-size fields, so it
+ * is laid out the same for both: these check it against the offsets the
+ * boot protocol documents, which boot.h keeps for the unit tests.
+ */
+#define BOOT_PARAM_AT(field, offset)					\
+	_Static_assert(offsetof(struct boot_params, field) == (offset),	\
+		       "boot_params." #field " is not at " #offset)
+BOOT_PARAM_AT(e820_entries, BP_E820_ENTRIES);
+BOOT_PARAM_AT(sentinel, BP_SENTINEL);
+BOOT_PARAM_AT(hdr.setup_sects, BP_SETUP_SECTS);
+BOOT_PARAM_AT(hdr.boot_flag, BP_BOOT_FLAG);
+BOOT_PARAM_AT(hdr.header, BP_HEADER);
+BOOT_PARAM_AT(hdr.version, BP_VERSION);
+BOOT_PARAM_AT(hdr.type_of_loader, BP_TYPE_OF_LOADER);
+BOOT_PARAM_AT(hdr.loadflags, BP_LOADFLAGS);
+BOOT_PARAM_AT(hdr.code32_start, BP_CODE32_START);
+BOOT_PARAM_AT(hdr.ramdisk_image, BP_RAMDISK_IMAGE);
+BOOT_PARAM_AT(hdr.ramdisk_size, BP_RAMDISK_SIZE);
+BOOT_PARAM_AT(hdr.cmd_line_ptr, BP_CMD_LINE_PTR);
+BOOT_PARAM_AT(hdr.initrd_addr_max, BP_INITRD_ADDR_MAX);
+BOOT_PARAM_AT(hdr.cmdline_size, BP_CMDLINE_SIZE);
+BOOT_PARAM_AT(hdr.hardware_subarch, BP_HARDWARE_SUBARCH);
+BOOT_PARAM_AT(e820_table, BP_E820_TABLE);
+_Static_assert(sizeof(struct boot_params) == BOOT_PAGE_SIZE,
+	       "boot_params is not one page");
+_Static_assert(sizeof(struct boot_e820_entry) == BP_E820_ENTRY_SIZE &&
+	       E820_MAX_ENTRIES_ZEROPAGE == BP_E820_MAX,
+	       "boot_params.e820_table is not 128 20-byte entries");
+_Static_assert(LOADED_HIGH == BOOT_LOADED_HIGH, "LOADED_HIGH is not 1");
 
 static unsigned long page_down(unsigned long x)
 {
@@ -77,24 +112,6 @@ int boot_plan(struct boot_layout *l, char *err, size_t errlen)
 	return 0;
 }
 
-static void put16(unsigned char *p, uint16_t v)
-{
-	p[0] = v;
-	p[1] = v >> 8;
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	put16(p, v);
-	put16(p + 2, v >> 16);
-}
-
-static void put64(unsigned char *p, uint64_t v)
-{
-	put32(p, v);
-	put32(p + 4, v >> 32);
-}
-
 /*L:240
  * boot_params as a 32-bit boot loader leaves it for Linux: the setup
  * header says we speak boot protocol 2.15 (anything from 2.07 has the
@@ -104,28 +121,29 @@ static void put64(unsigned char *p, uint64_t v)
  * The E820 map is one region of RAM.  Everything else is zero, which the
  * kernel reads as "nothing here" (no video, no APM, no EDD, no EFI).
  */
-void boot_fill_params(unsigned char *bp, const struct boot_layout *l,
+void boot_fill_params(unsigned char *page, const struct boot_layout *l,
 		      unsigned long cmdline_addr)
 {
-	unsigned char *e820 = bp + BP_E820_TABLE;
+	struct boot_params *bp = (struct boot_params *)page;
+	struct setup_header *hdr = &bp->hdr;
 
-	memset(bp, 0, BOOT_PAGE_SIZE);
-	bp[BP_E820_ENTRIES] = 1;
-	put64(e820, 0);
-	put64(e820 + 8, l->mem_size);
-	put32(e820 + 16, E820_TYPE_RAM);
+	memset(bp, 0, sizeof(*bp));
+	bp->e820_entries = 1;
+	bp->e820_table[0].addr = 0;
+	bp->e820_table[0].size = l->mem_size;
+	bp->e820_table[0].type = E820_TYPE_RAM;
 
-	bp[BP_SETUP_SECTS] = 4;
-	put16(bp + BP_BOOT_FLAG, 0xAA55);
-	memcpy(bp + BP_HEADER, "HdrS", 4);
-	put16(bp + BP_VERSION, BOOT_PROTOCOL);
-	bp[BP_TYPE_OF_LOADER] = BOOT_LOADER_UNKNOWN;
-	bp[BP_LOADFLAGS] = BOOT_LOADED_HIGH;
-	put32(bp + BP_CODE32_START, l->kernel_start);
-	put32(bp + BP_RAMDISK_IMAGE, l->initrd_addr);
-	put32(bp + BP_RAMDISK_SIZE, l->initrd_addr ? l->initrd_size : 0);
-	put32(bp + BP_CMD_LINE_PTR, cmdline_addr);
-	put32(bp + BP_INITRD_ADDR_MAX, l->mem_size - 1);
-	put32(bp + BP_CMDLINE_SIZE, BOOT_CMDLINE_MAX - 1);
-	put32(bp + BP_HARDWARE_SUBARCH, LGUEST_HARDWARE_SUBARCH);
+	hdr->setup_sects = 4;
+	hdr->boot_flag = 0xAA55;
+	memcpy(&hdr->header, "HdrS", 4);
+	hdr->version = BOOT_PROTOCOL;
+	hdr->type_of_loader = BOOT_LOADER_UNKNOWN;
+	hdr->loadflags = LOADED_HIGH;
+	hdr->code32_start = l->kernel_start;
+	hdr->ramdisk_image = l->initrd_addr;
+	hdr->ramdisk_size = l->initrd_addr ? l->initrd_size : 0;
+	hdr->cmd_line_ptr = cmdline_addr;
+	hdr->initrd_addr_max = l->mem_size - 1;
+	hdr->cmdline_size = BOOT_CMDLINE_MAX - 1;
+	hdr->hardware_subarch = LGUEST_HARDWARE_SUBARCH;
 }

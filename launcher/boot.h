@@ -18,7 +18,12 @@
 /* Nothing may be loaded below this: it is ours. */
 #define BOOT_LOW_END		(BOOT_CMDLINE_ADDR + BOOT_CMDLINE_MAX)
 
-/* Offsets in struct boot_params (Linux's arch/x86/include/uapi/asm/bootparam.h). */
+/*
+ * The boot protocol's offsets in struct boot_params (Linux's
+ * Documentation/arch/x86/boot.rst).  boot.c fills in the kernel's own struct
+ * (asm/bootparam.h) and checks its layout against these; the unit tests
+ * read the page by them.
+ */
 #define BP_E820_ENTRIES		0x1E8	/* u8 */
 #define BP_SENTINEL		0x1EF	/* u8: must stay 0 */
 #define BP_SETUP_SECTS		0x1F1	/* u8 */

@@ -18,6 +18,7 @@
 #include "console_backend.h"
 #include "launch.h"
 #include "devices.h"
+#include "error_text.h"
 
 /*L:290
  * Console input.  LHREQ_GETDMA hands us the Guest's free buffer, we copy
@@ -102,17 +103,73 @@ static uint32_t console_output(struct guest *g, struct device *dev,
 	return used;
 }
 
-void setup_console(struct guest *g, const struct launch_config *cfg)
+/*L:122
+ * --console says where the Guest's console goes: our own terminal ("tty",
+ * as it always was), a pseudo-terminal we make ("pty"), a Unix socket
+ * ("socket:PATH") or, for output only, a file ("file:PATH").  As with
+ * --tunnet only the shape is checked here; console_backend.c finds out,
+ * when it opens PATH, whether it can be used.
+ */
+static int parse_console(struct launch_config *cfg, const char *arg,
+			 char *err, size_t errlen)
+{
+	if (cfg->console_given)
+		return error_text(err, errlen, "--console given more than once");
+	cfg->console_given = true;
+	cfg->console_path = NULL;
+	if (!strcmp(arg, "tty")) {
+		cfg->console = LAUNCH_CONSOLE_TTY;
+		return 0;
+	}
+	if (!strcmp(arg, "pty")) {
+		cfg->console = LAUNCH_CONSOLE_PTY;
+		return 0;
+	}
+	if (!strncmp(arg, "socket:", 7)) {
+		cfg->console = LAUNCH_CONSOLE_SOCKET;
+		cfg->console_path = arg + 7;
+	} else if (!strncmp(arg, "file:", 5)) {
+		cfg->console = LAUNCH_CONSOLE_FILE;
+		cfg->console_path = arg + 5;
+	} else {
+		return error_text(err, errlen,
+				  "--console=%s: unknown mode (tty, pty, socket:PATH or file:PATH)",
+				  arg);
+	}
+	if (!cfg->console_path[0])
+		return error_text(err, errlen, "--console=%s needs a PATH", arg);
+	if (cfg->console == LAUNCH_CONSOLE_SOCKET &&
+	    strlen(cfg->console_path) > LAUNCH_SOCKET_PATH_MAX)
+		return error_text(err, errlen,
+				  "--console=socket:PATH: the path is longer than %u bytes",
+				  LAUNCH_SOCKET_PATH_MAX);
+	return 0;
+}
+
+static void setup_console(struct guest *g, const struct launch_config *cfg,
+			  const char *arg);
+
+static const struct device_kind console_device_kind = {
+	.option = "console",
+	.always = true,
+	.parse = parse_console,
+	.setup = setup_console,
+	.handle_output = console_output,
+	.handle_input = console_input,
+};
+DEVICE_KIND(console_device_kind);
+
+static void setup_console(struct guest *g, const struct launch_config *cfg,
+			  const char *arg)
 {
 	struct device *dev;
 
-	dev = new_device(g, "console", LGUEST_DEVICE_T_CONSOLE, 0, 0);
+	dev = new_device(g, &console_device_kind, "console",
+			 LGUEST_DEVICE_T_CONSOLE, 0, 0);
 	dev->priv = calloc(1, sizeof(struct console));
 	if (!dev->priv)
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
 	dev->watch_key = LGUEST_CONSOLE_DMA_KEY;
-	dev->handle_output = console_output;
 	console_open(cfg->console, cfg->console_path);
 	dev->input_fd = console_input_fd();
-	dev->handle_input = console_input;
 }

@@ -39,8 +39,9 @@ struct device *first_device(void)
  * let the Guest reach by raising its page limit.  The mapping for all of
  * this was made with the Guest's memory, DEVICE_PAGES_MAX pages of room.
  */
-struct device *new_device(struct guest *g, const char *name, uint16_t type,
-			  uint16_t features, uint16_t num_pages)
+struct device *new_device(struct guest *g, const struct device_kind *kind,
+			  const char *name, uint16_t type, uint16_t features,
+			  uint16_t num_pages)
 {
 	struct lguest_device_desc *descs;
 	struct device *dev;
@@ -57,6 +58,7 @@ struct device *new_device(struct guest *g, const char *name, uint16_t type,
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
 
 	descs = guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE);
+	dev->kind = kind;
 	dev->name = name;
 	dev->index = device_count++;
 	dev->desc = &descs[dev->index];
@@ -142,30 +144,21 @@ void trigger_irq(struct guest *g, uint32_t irq)
 }
 
 /*L:270
- * The descriptor page starts empty; the console is always the first
- * device, the ones from the command line follow in the order given.
+ * The descriptor page starts empty.  The console, the one kind set up
+ * whatever the command line says, is always the first device; the ones
+ * from the command line follow in the order given, each made by its own
+ * kind's setup.
  */
 void setup_devices(struct guest *g, const struct launch_config *cfg)
 {
+	const struct device_kind *const *kind;
 	unsigned int i;
 
 	memset(guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE), 0,
 	       GUEST_PAGE_SIZE);
-	setup_console(g, cfg);
-	for (i = 0; i < cfg->ndevices; i++) {
-		const struct launch_device *d = &cfg->devices[i];
-
-		switch (d->kind) {
-		case LAUNCH_BLOCK:
-			setup_block(g, d->arg);
-			break;
-		case LAUNCH_TUNNET:
-			setup_tun_net(g, d->arg);
-			break;
-		case LAUNCH_SHARENET:
-			setup_share_net(g, d->arg);
-			break;
-		}
-	}
+	for_each_device_kind(kind)
+		if ((*kind)->always)
+			(*kind)->setup(g, cfg, NULL);
+	for (i = 0; i < cfg->ndevices; i++)
+		cfg->devices[i].kind->setup(g, cfg, cfg->devices[i].arg);
 }
-

@@ -37,6 +37,7 @@
 #include <sys/stat.h>
 #include "launch.h"
 #include "devices.h"
+#include "error_text.h"
 
 /* The multicast bit of a published MAC: "send me every frame". */
 #define NET_PROMISC_BIT		0x01
@@ -64,6 +65,33 @@ static char *net_name(const char *fmt, const char *arg)
 	if (asprintf(&name, fmt, arg) < 0)
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
 	return name;
+}
+
+/*L:120
+ * --tunnet takes either an IPv4 address for the Host's end of a new tap
+ * device, or "bridge:" and the name of an existing bridge.  We check only the
+ * shape here; whether the bridge exists is found out when we open it.
+ */
+static int check_tunnet(struct launch_config *cfg, const char *arg, char *err,
+			size_t errlen)
+{
+	unsigned int a, b, c, d;
+	char tail;
+
+	if (!strncmp(arg, "bridge:", 7)) {
+		size_t len = strlen(arg + 7);
+
+		if (len == 0 || len >= 16)
+			return error_text(err, errlen,
+					  "--tunnet=bridge:NAME needs a bridge name of 1 to 15 characters");
+		return 0;
+	}
+	if (sscanf(arg, "%u.%u.%u.%u%c", &a, &b, &c, &d, &tail) != 4 ||
+	    a > 255 || b > 255 || c > 255 || d > 255)
+		return error_text(err, errlen,
+				  "--tunnet=%s: expected an IPv4 address or bridge:NAME",
+				  arg);
+	return 0;
 }
 
 /*L:510
@@ -248,13 +276,27 @@ static void configure_tap(const char *ifname, const char *arg,
 	slot->mac[0] |= NET_PROMISC_BIT;
 }
 
+static void setup_tun_net(struct guest *g, const struct launch_config *cfg,
+			  const char *arg);
+
+static const struct device_kind tunnet_device_kind = {
+	.option = "tunnet",
+	.short_option = 't',
+	.parse = check_tunnet,
+	.setup = setup_tun_net,
+	.handle_output = tun_output,
+	.handle_input = tun_input,
+};
+DEVICE_KIND(tunnet_device_kind);
+
 /*L:550
  * The tap network's descriptor: one page, the Guest in slot 1, and no
  * LGUEST_NET_F_NOCSUM: these frames may go out into the world, so they
  * carry real checksums.  The tap is our device's input: the waker watches
  * it, and tun_input() runs when it has frames.
  */
-void setup_tun_net(struct guest *g, const char *arg)
+static void setup_tun_net(struct guest *g, const struct launch_config *cfg,
+			  const char *arg)
 {
 	struct device *dev;
 	struct tun_net *t;
@@ -263,15 +305,14 @@ void setup_tun_net(struct guest *g, const char *arg)
 	if (!t)
 		launch_die(EXIT_GUEST_FAILED, "out of memory");
 	t->fd = open_tap(t->ifname);
-	dev = new_device(g, net_name("tunnet %s", arg), LGUEST_DEVICE_T_NET,
+	dev = new_device(g, &tunnet_device_kind, net_name("tunnet %s", arg),
+			 LGUEST_DEVICE_T_NET,
 			 TUN_GUEST_SLOT | LGUEST_DEVICE_F_RANDOMNESS, 1);
 	configure_tap(t->ifname, arg,
 		      &((struct lguest_net *)dev->mem)[TUN_LAUNCHER_SLOT]);
 	dev->priv = t;
 	dev->watch_key = net_key(dev, TUN_LAUNCHER_SLOT);
-	dev->handle_output = tun_output;
 	dev->input_fd = t->fd;
-	dev->handle_input = tun_input;
 	if (g->verbose)
 		fprintf(stderr, "lguest-launch: --tunnet=%s: tap device %s\n",
 			arg, t->ifname);
@@ -382,6 +423,25 @@ static void clear_share_slots(void)
 		memset(s->slot, 0, sizeof(*s->slot));
 }
 
+static int check_sharenet(struct launch_config *cfg, const char *arg,
+			  char *err, size_t errlen)
+{
+	if (!arg[0])
+		return error_text(err, errlen, "--sharenet needs a file name");
+	return 0;
+}
+
+static void setup_share_net(struct guest *g, const struct launch_config *cfg,
+			    const char *path);
+
+static const struct device_kind sharenet_device_kind = {
+	.option = "sharenet",
+	.short_option = 's',
+	.parse = check_sharenet,
+	.setup = setup_share_net,
+};
+DEVICE_KIND(sharenet_device_kind);
+
 /*L:580
  * The shared network's descriptor: one page, which we replace with the
  * file (a shared mapping on top of the anonymous one the Guest's memory
@@ -390,7 +450,8 @@ static void clear_share_slots(void)
  * descriptor stays open, unused, for as long as we live: it holds the
  * lock on our slot.
  */
-void setup_share_net(struct guest *g, const char *path)
+static void setup_share_net(struct guest *g, const struct launch_config *cfg,
+			    const char *path)
 {
 	struct share_net *s;
 	struct device *dev;
@@ -411,8 +472,8 @@ void setup_share_net(struct guest *g, const char *path)
 			   "--sharenet=%s: %lld bytes, not a network file (those are one %d-byte page)",
 			   path, (long long)st.st_size, (int)GUEST_PAGE_SIZE);
 
-	dev = new_device(g, net_name("sharenet %s", path), LGUEST_DEVICE_T_NET,
-			 0, 1);
+	dev = new_device(g, &sharenet_device_kind, net_name("sharenet %s", path),
+			 LGUEST_DEVICE_T_NET, 0, 1);
 	if (mmap(dev->mem, GUEST_PAGE_SIZE, PROT_READ | PROT_WRITE,
 		 MAP_SHARED | MAP_FIXED, fd, 0) != dev->mem)
 		launch_die(EXIT_GUEST_FAILED, "--sharenet=%s: cannot map it: %s",

@@ -100,11 +100,11 @@ static void handle_input(struct guest *g)
 	for (dev = first_device(); dev; dev = dev->next) {
 		struct pollfd p = { .fd = dev->input_fd, .events = POLLIN };
 
-		if (!dev->handle_input)
+		if (!dev->kind->handle_input)
 			continue;
 		if (atomic_load(&dev->stalled) ||
 		    (p.fd >= 0 && poll(&p, 1, 0) > 0))
-			dev->handle_input(g, dev);
+			dev->kind->handle_input(g, dev);
 	}
 }
 
@@ -128,14 +128,14 @@ static void handle_output(struct guest *g, const struct lguest_pending *p)
 			   p->dma);
 	dma = (struct lguest_dma *)(g->mem + p->dma);
 	for (dev = first_device(); dev; dev = dev->next) {
-		if (!dev->handle_output || dev->watch_key != p->key)
+		if (!dev->kind->handle_output || dev->watch_key != p->key)
 			continue;
 		num = dma_to_iov(g, dma, iov);
 		if (num < 0)
 			launch_die(EXIT_GUEST_FAILED,
 				   "Guest died: DMA to %s reaches outside its memory",
 				   dev->name);
-		dma->used_len = dev->handle_output(g, dev, iov, num);
+		dma->used_len = dev->kind->handle_output(g, dev, iov, num);
 		return;
 	}
 	if (g->verbose)

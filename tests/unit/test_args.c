@@ -6,10 +6,40 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <stdlib.h>
 #include "args.h"
+#include "devices.h"
 #define UNIT_PREFIX "args"
 #include "unit_test.h"
 
+/*
+ * The device files are linked in for their struct device_kind; nothing the
+ * parser does reaches their setup code, which would end the Launcher here.
+ */
+void launch_die(int status, const char *fmt, ...)
+{
+	exit(100 + status);
+}
+
+/* How many of the devices parsed are of the kind with option @option. */
+static unsigned int count_kind(const struct launch_config *cfg,
+			       const char *option)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < cfg->ndevices; i++)
+		n += !strcmp(cfg->devices[i].kind->option, option);
+	return n;
+}
+
+/* Is device @i of the kind with option @option, with argument @arg? */
+static int device_is(const struct launch_config *cfg, unsigned int i,
+		     const char *option, const char *arg)
+{
+	return i < cfg->ndevices &&
+	       !strcmp(cfg->devices[i].kind->option, option) &&
+	       !strcmp(cfg->devices[i].arg, arg);
+}
 
 /* Run the parser on a NULL-terminated list of arguments. */
 static int parse(struct launch_config *cfg, char *err, ...)
@@ -42,16 +72,19 @@ int main(void)
 
 	rc = parse(&cfg, err, "64", "vmlinux", NULL);
 	result(rc == 0 && cfg.mem_mb == 64 && !strcmp(cfg.kernel, "vmlinux") &&
-	       cfg.cmdline[0] == '\0' && !cfg.verbose && !cfg.nblocks,
+	       cfg.cmdline[0] == '\0' && !cfg.verbose && !cfg.ndevices,
 	       "minimal", "rc %d err '%s'", rc, err);
 
 	rc = parse(&cfg, err, "--verbose", "--block=a.img", "--block", "b.img",
 		   "--initrd=initrd.gz", "--tunnet=192.168.19.1",
 		   "--tunnet=bridge:br0", "128", "bzImage", "root=/dev/lgba",
 		   "init=/bin/sh", "-v", NULL);
-	result(rc == 0 && cfg.verbose && cfg.nblocks == 2 &&
-	       !strcmp(cfg.blocks[0], "a.img") && !strcmp(cfg.blocks[1], "b.img") &&
-	       !strcmp(cfg.initrd, "initrd.gz") && cfg.ntunnets == 2 &&
+	result(rc == 0 && cfg.verbose && count_kind(&cfg, "block") == 2 &&
+	       device_is(&cfg, 0, "block", "a.img") &&
+	       device_is(&cfg, 1, "block", "b.img") &&
+	       !strcmp(cfg.initrd, "initrd.gz") &&
+	       device_is(&cfg, 2, "tunnet", "192.168.19.1") &&
+	       device_is(&cfg, 3, "tunnet", "bridge:br0") &&
 	       cfg.mem_mb == 128 && !strcmp(cfg.kernel, "bzImage"),
 	       "all-options", "rc %d err '%s'", rc, err);
 	/* Options after the image belong to the Guest kernel, untouched. */
@@ -60,7 +93,8 @@ int main(void)
 
 	rc = parse(&cfg, err, "-b", "disk.img", "-i", "rd", "-t", "10.0.0.1",
 		   "16", "k", NULL);
-	result(rc == 0 && cfg.nblocks == 1 && cfg.initrd && cfg.ntunnets == 1 &&
+	result(rc == 0 && device_is(&cfg, 0, "block", "disk.img") && cfg.initrd &&
+	       device_is(&cfg, 1, "tunnet", "10.0.0.1") && cfg.ndevices == 2 &&
 	       cfg.mem_mb == 16, "short-options", "rc %d err '%s'", rc, err);
 
 	rc = parse(&cfg, err, "--help", NULL);
@@ -73,6 +107,25 @@ int main(void)
 	       strstr(launch_usage, "socket:PATH") && strstr(launch_usage, "file:PATH") &&
 	       strstr(launch_usage, "MEM-IN-MB"),
 	       "usage-lists-options", "usage text incomplete");
+	/*
+	 * Every device kind brings its own option; only the console is set
+	 * up whether or not its option is given.
+	 */
+	{
+		const struct device_kind *const *kind;
+		char seen[128] = "";
+
+		for_each_device_kind(kind) {
+			snprintf(seen + strlen(seen), sizeof(seen) - strlen(seen),
+				 " %s/%c%s ", (*kind)->option,
+				 (*kind)->short_option ? (*kind)->short_option : '-',
+				 (*kind)->always ? "/always" : "");
+		}
+		result(strstr(seen, " block/b ") && strstr(seen, " tunnet/t ") &&
+		       strstr(seen, " console/-/always ") &&
+		       strstr(seen, " sharenet/s "),
+		       "device-kinds", "kinds registered:%s", seen);
+	}
 
 	rc = parse(&cfg, err, NULL);
 	expect_error("no-args", "missing memory size", rc, err);
@@ -190,13 +243,12 @@ int main(void)
 	rc = parse(&cfg, err, "--sharenet=lan", "-b", "ro:root.img", "-t",
 		   "bridge:br0", "--block=scratch.img", "64", "k", NULL);
 	result(rc == 0 && cfg.ndevices == 4 &&
-	       cfg.devices[0].kind == LAUNCH_SHARENET &&
-	       !strcmp(cfg.devices[0].arg, "lan") &&
-	       cfg.devices[1].kind == LAUNCH_BLOCK &&
-	       !strcmp(cfg.devices[1].arg, "ro:root.img") &&
-	       cfg.devices[2].kind == LAUNCH_TUNNET &&
-	       cfg.devices[3].kind == LAUNCH_BLOCK && cfg.nblocks == 2 &&
-	       cfg.nsharenets == 1 && cfg.ntunnets == 1,
+	       device_is(&cfg, 0, "sharenet", "lan") &&
+	       device_is(&cfg, 1, "block", "ro:root.img") &&
+	       device_is(&cfg, 2, "tunnet", "bridge:br0") &&
+	       device_is(&cfg, 3, "block", "scratch.img") &&
+	       count_kind(&cfg, "block") == 2 &&
+	       count_kind(&cfg, "sharenet") == 1 && count_kind(&cfg, "tunnet") == 1,
 	       "device-order", "rc %d err '%s' ndevices %u", rc, err,
 	       cfg.ndevices);
 	{
@@ -208,7 +260,7 @@ int main(void)
 	}
 	/* The parser must be re-entrant: a fresh parse forgets the last one. */
 	rc = parse(&cfg, err, "32", "k2", NULL);
-	result(rc == 0 && cfg.nblocks == 0 && !cfg.initrd && cfg.mem_mb == 32 &&
+	result(rc == 0 && cfg.ndevices == 0 && !cfg.initrd && cfg.mem_mb == 32 &&
 	       cfg.console == LAUNCH_CONSOLE_TTY && !cfg.console_path,
 	       "reparse", "rc %d", rc);
 

@@ -23,8 +23,9 @@ void launch_die(int status, const char *fmt, ...)
 	exit(100 + status);
 }
 
-struct device *new_device(struct guest *g, const char *name, uint16_t type,
-			  uint16_t features, uint16_t num_pages)
+struct device *new_device(struct guest *g, const struct device_kind *kind,
+			  const char *name, uint16_t type, uint16_t features,
+			  uint16_t num_pages)
 {
 	exit(99);
 }

@@ -26,7 +26,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/tests/fresh-machine/chroot.sh"
 
-env_pkgs="gcc-14 libc6-dev make libelf-dev bc dwarves kmod libssl-dev xz-utils perl"
+env_pkgs="gcc-14 libc6-dev make libelf-dev bc dwarves kmod libssl-dev xz-utils perl dkms"
 env_key=$(echo "trixie $env_pkgs" | sha256sum | cut -c1-12)
 env_dir=$LGUEST_CACHE/trixie-buildenv
 env_tree=$env_dir/$env_key

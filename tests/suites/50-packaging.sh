@@ -403,6 +403,47 @@ else
 	fi
 fi
 
+# --- DKMS on Debian 13 -------------------------------------------------------
+# Trixie's own dkms (3.2, in the trixie build environment, which has its
+# gcc-14) builds the .deb's sources for trixie's 6.12 and trixie-backports'
+# 7.x, with source and DKMS trees of its own under build/, so nothing is
+# installed in the environment or on this machine.
+trixie_dkms() {
+	local meta=$1 kdir krel name w=$BUILD/dkms-trixie/$1 st ko vermagic
+	if ! kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta" 2>>"$LOGS/dkms-trixie.log"); then
+		fail "dkms-trixie-$meta" "could not fetch the $meta kernel's headers"
+		return
+	fi
+	read -r krel _ <"$kdir/version"
+	name=${krel%-amd64}
+	rm -rf "$w"
+	mkdir -p "$w/src" "$w/dkms"
+	dpkg-deb -x "$deb_dkms" "$w/deb"
+	mv "$w/deb/usr/src/lguest-$VERSION" "$w/src/"
+	kdir=$(readlink -f "$kdir/kdir")
+	"$TOP/tools/trixie-buildenv.sh" -b "$w" -b "$LGUEST_CACHE/host-kernels" \
+		dkms build -m lguest -v "$VERSION" -k "$krel" --kernelsourcedir "$kdir" \
+		--sourcetree "$w/src" --dkmstree "$w/dkms" >"$LOGS/dkms-trixie-$name.log" 2>&1
+	st=$("$TOP/tools/trixie-buildenv.sh" -b "$w" dkms status -m lguest -k "$krel" \
+		--sourcetree "$w/src" --dkmstree "$w/dkms" 2>/dev/null || true)
+	ko=$w/dkms/lguest/$VERSION/$krel/x86_64/module/lguest.ko
+	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
+	if grep -q ": built" <<<"$st" && [ "${vermagic%% *}" = "$krel" ]; then
+		pass "dkms-trixie-$name" "$(head -1 "$LOGS/dkms-trixie-version.txt"): $st"
+	else
+		fail "dkms-trixie-$name" "dkms status '${st:-nothing}', vermagic '$vermagic' (see $LOGS/dkms-trixie-$name.log)"
+	fi
+}
+if [ "$(id -u)" -ne 0 ]; then
+	skip dkms-trixie "the trixie build environment needs root"
+elif ! $debs_ok; then
+	fail dkms-trixie "no .debs were built"
+else
+	"$TOP/tools/trixie-buildenv.sh" dkms --version >"$LOGS/dkms-trixie-version.txt" 2>&1
+	trixie_dkms trixie
+	trixie_dkms trixie-backports
+fi
+
 # --- RPMs ---------------------------------------------------------------------
 
 rpm_dkms=$RPM_OUT/RPMS/noarch/lguest-dkms-$VERSION-1.noarch.rpm

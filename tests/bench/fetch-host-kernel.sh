@@ -9,7 +9,11 @@
 #	linux-image-6.12-amd64	Debian 12's 6.12
 #	trixie			Debian 13's linux-image-amd64 (6.12)
 #	trixie-backports	trixie-backports' linux-image-amd64 (7.x)
-#	SUITE:PACKAGE		any other meta package of a Debian suite
+#	SUITE:PACKAGE		any other meta package of a Debian suite, or
+#				a kernel's own package
+#				(trixie-backports:linux-image-7.2.12+deb13-amd64),
+#				or the newest kernel of a series
+#				(trixie-backports:7.2)
 #	debug			the debug Host kernel, built rather than
 #				fetched (tools/build-debug-host-kernel.sh,
 #				docs/debug-host.md)
@@ -41,9 +45,22 @@ linux-*) ;;
 *) suite=$meta; meta=linux-image-amd64 ;;
 esac
 [ -z "$suite" ] || apt_private "$suite"
-# An empty answer means apt's lists are missing, or being rewritten by an
-# apt-get running at this moment: wait, refresh, ask again.
+# A kernel's own package (linux-image-7.2.12+deb13-amd64) is the image;
+# a meta package names it.  An empty answer means apt's lists are missing,
+# or being rewritten by an apt-get running at this moment: wait, refresh,
+# ask again.
+image=
+case $meta in
+linux-image-[0-9]*.[0-9]*.[0-9]*) image=$meta ;;
+# A series (SUITE:7.2): the newest of its kernels the suite has.
+[0-9]*.[0-9]*)
+	image=$(apt_cache pkgnames "linux-image-$meta." 2>/dev/null |
+		grep -E "^linux-image-${meta//./\\.}\.[0-9]+\+deb[0-9]+-amd64\$" | sort -V | tail -1 || true)
+	[ -n "$image" ] || die "${suite:-the apt of this machine} has no amd64 kernel of the $meta series"
+	;;
+esac
 for try in 1 2 3; do
+	[ -z "$image" ] || break
 	image=$(pkg_dep "$meta" '^linux-image-')
 	[ -z "$image" ] || break
 	sleep $((try * 5))

@@ -52,7 +52,8 @@ case $host in
 6.1) meta=linux-image-amd64 ;;
 6.12) meta=linux-image-6.12-amd64 ;;
 # Debian 13: its own 6.12, and the 7.x of trixie-backports.
-trixie | trixie-backports) meta=$host ;;
+# An older series of trixie-backports, its newest kernel: trixie-backports:7.2.
+trixie | trixie-backports | trixie-backports:[0-9]*.[0-9]*) meta=$host ;;
 # The debug Host kernel (docs/debug-host.md): KASAN's shadow and the
 # detectors' own tables want more memory than Debian's kernel; it runs
 # fully preemptible (built like Debian's, which chooses at boot), and on
@@ -61,7 +62,7 @@ trixie | trixie-backports) meta=$host ;;
 # no lguest change can cause or cure.  -cpu max keeps LA57 for the other
 # Hosts.
 debug) meta=debug; mem=${mem:-2048}; slack=120; host_append="preempt=full no5lvl" ;;
-*) die "--host must be 6.1, 6.12, trixie, trixie-backports or debug" ;;
+*) die "--host must be 6.1, 6.12, trixie, trixie-backports[:SERIES] or debug" ;;
 esac
 mem=${mem:-1024}
 for t in "${tests[@]}"; do
@@ -74,7 +75,7 @@ tag="$host/$cpu/smp$smp"
 # One directory per configuration and test list, so runs of different
 # tests (by different suites, or developers) never share one.
 names="${tests[*]}"
-out=$BUILD/vm/${tag//\//_}/${names// /+}
+out=$BUILD/vm/${tag//[\/:]/_}/${names// /+}
 rm -rf "$out"
 mkdir -p "$out"
 

@@ -41,9 +41,13 @@ for cpu in max Skylake-Client-v4 EPYC; do
 	done
 done
 $bench --host 6.12 --cpu max --smp 2 --timeout 600 --payload "$payload" guests
-# Debian 13's own kernel, on the AMD model, and trixie-backports' 7.x, whose
-# deferred timer rearm and lazy preemption the interrupt replay (S:150) and
-# the run loop (H:480) must honour: the clock-event Guest and the fairness
-# test are the ones that hung it before.
+# Debian 13's own kernel and trixie-backports' 7.x (its current series and
+# the one before), on max and the AMD model.  7.x's deferred timer rearm
+# and lazy preemption are what the interrupt replay (S:150) and the run
+# loop (H:480) must honour: the clock-event Guest and the fairness test
+# are the ones that hung it before.
+$bench --host trixie --cpu max --smp 2 --timeout 600 --payload "$payload" guests
 $bench --host trixie --cpu EPYC --smp 2 --timeout 600 --payload "$payload" guests nmi
 $bench --host trixie-backports --cpu max --smp 2 --timeout 600 --payload "$payload" guests nmi
+$bench --host trixie-backports --cpu EPYC --smp 2 --timeout 600 --payload "$payload" guests
+$bench --host trixie-backports:7.2 --cpu EPYC --smp 2 --timeout 600 --payload "$payload" guests nmi

@@ -69,7 +69,7 @@ run() {
 		grep -q "^[A-Z]* \[$tag\] console-file-poweroff-exit-0" <<<"$res" ||
 			echo "FAIL [$tag] console-modes-ran: the bench gave no result for the file console"
 	fi
-	tr -d '\r' <"$BUILD/vm/${host}_$1_smp$2/${tests// /+}/console.log" 2>/dev/null |
+	tr -d '\r' <"$BUILD/vm/${host//:/_}_$1_smp$2/${tests// /+}/console.log" 2>/dev/null |
 		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[$host\/$1\/smp$2] /p"
 }
 # The full run also has the console away from the terminal: a pty, a
@@ -78,8 +78,12 @@ run 6.1 max 2 2000 full console-modes
 for cfg in max:1 Skylake-Client-v4:1 Skylake-Client-v4:2 EPYC:1 EPYC:2; do
 	run 6.1 "${cfg%:*}" "${cfg#*:}" 600 smoke
 done
-# Debian 13's Hosts: its own 6.12, and trixie-backports' 7.x with the
-# whole Guest test (timers, the busy sleep, the block and console devices).
+# Debian 13's Hosts: its own 6.12, and trixie-backports' 7.x (the current
+# series with the whole Guest test: timers, the busy sleep, 1000
+# processes, the OOM killer, several Guests at once).
+run trixie max 2 600 smoke
 run trixie EPYC 2 600 smoke
 run trixie-backports max 2 2000 full
+run trixie-backports EPYC 2 600 smoke
+run trixie-backports:7.2 max 2 600 smoke
 exit 0

@@ -1,9 +1,13 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# trixie-buildenv.sh [-b DIR]... CMD [ARG...]: run CMD in a Debian 13
-# (trixie) build environment, with each DIR bind-mounted at its own path,
-# and the working directory kept when it is one of them.
+# trixie-buildenv.sh [-b DIR]... [-w DIR] CMD [ARG...]: run CMD in a
+# Debian 13 (trixie) build environment, with each -b DIR bind-mounted at
+# its own path, and the working directory kept when it is one of them.
+# With -w DIR the environment is writable: an overlay whose changes go to
+# DIR (a Debian 13 machine to install packages on), the cached tree left
+# as it was; without it, the command runs in the cached tree itself
+# (builds there write only to the -b DIRs).
 #
 # Trixie's kernel headers (6.12+deb13 and the 7.x backports) name gcc-14
 # as their compiler, which Debian 12 does not have; this environment has
@@ -80,9 +84,12 @@ end_child() {
 	wait "$child" 2>/dev/null
 }
 
-# inside DIR... -- CMD...: the part that runs in the new mount namespace.
+# inside SCRATCH DIR... -- CMD...: the part that runs in the new mount
+# namespace.  SCRATCH is "-" for the cached tree itself, or a directory
+# that takes every change the command makes (an overlay over the tree).
 inside() {
-	local binds=() d
+	local binds=() d scratch=$1 root=$env_tree
+	shift
 	while [ "$1" != -- ]; do
 		binds+=("$1")
 		shift
@@ -92,23 +99,31 @@ inside() {
 	# Other runs share the tree (each in its own namespace), so only our
 	# own command is ended here, never every process rooted in the tree.
 	trap 'end_child
-		fresh_umount_all "$env_tree" ||
-		echo "trixie-buildenv: mounts left in $env_tree" >&2' EXIT
+		fresh_umount_all "$root" ||
+		echo "trixie-buildenv: mounts left in $root" >&2' EXIT
 	trap 'exit 143' TERM INT
-	mount -t proc proc "$env_tree/proc"
-	mount --rbind /dev "$env_tree/dev"
-	mount --make-rslave "$env_tree/dev"
+	if [ "$scratch" != - ]; then
+		root=$scratch/root
+		mkdir -p "$scratch/upper" "$scratch/work" "$root"
+		mount -t overlay overlay \
+			-o "lowerdir=$env_tree,upperdir=$scratch/upper,workdir=$scratch/work" "$root"
+	fi
+	mount -t proc proc "$root/proc"
+	mount --rbind /dev "$root/dev"
+	mount --make-rslave "$root/dev"
 	for d in ${binds[@]+"${binds[@]}"}; do
-		mkdir -p "$env_tree$d"
-		mount --bind "$d" "$env_tree$d"
+		mkdir -p "$root$d"
+		mount --bind "$d" "$root$d"
 	done
-	cp /etc/resolv.conf "$env_tree/etc/resolv.conf" 2>/dev/null || true
+	# Only an overlay may be written: the cached tree's resolv.conf
+	# dates from when it was made, which apt in it does not need.
+	[ "$scratch" = - ] || cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 	local wd=/
 	for d in ${binds[@]+"${binds[@]}"}; do
 		case $PWD/ in "$d"/*) wd=$PWD ;; esac
 	done
 	# In the background, so that a TERM runs the cleanup at once.
-	chroot "$env_tree" /usr/bin/env -i \
+	chroot "$root" /usr/bin/env -i \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 		HOME=/root LANG=C.UTF-8 TERM=dumb \
 		/bin/sh -c 'cd "$0" && exec "$@"' "$wd" "$@" </dev/null &
@@ -125,11 +140,17 @@ if [ "${1:-}" = --inside ]; then
 fi
 
 binds=()
+scratch=-
 while [ $# -gt 0 ]; do
 	case $1 in
 	-b)
 		[ -d "${2:-}" ] || die "-b ${2:-}: not a directory"
 		binds+=("$(readlink -f "$2")")
+		shift 2
+		;;
+	-w)
+		[ -d "${2:-}" ] || die "-w ${2:-}: not a directory"
+		scratch=$(readlink -f "$2")
 		shift 2
 		;;
 	--make)
@@ -140,7 +161,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "${make_only:-}" ] || [ $# -gt 0 ] ||
-	die "usage: trixie-buildenv.sh [-b DIR]... CMD [ARG...] | --make"
+	die "usage: trixie-buildenv.sh [-b DIR]... [-w DIR] CMD [ARG...] | --make"
 
 mkdir -p "$env_dir"
 exec 7>"$env_dir/.lock"
@@ -158,7 +179,7 @@ fi
 # In the background, so that a TERM or INT here is passed on at once to
 # the namespace's side, which cleans up before it exits.
 unshare -m --propagation private \
-	"$0" --inside ${binds[@]+"${binds[@]}"} -- "$@" &
+	"$0" --inside "$scratch" ${binds[@]+"${binds[@]}"} -- "$@" &
 inner=$!
 trap 'kill -TERM "$inner" 2>/dev/null; wait "$inner"; exit 143' TERM INT
 rc=0

@@ -184,7 +184,7 @@ if $debs_ok; then
 	dpkg-deb -c "$deb_launcher" | awk '{ print $NF }' >"$LOGS/deb-launcher-files.txt"
 	missing=
 	for f in ./usr/bin/lguest-launch ./usr/share/man/man1/lguest-launch.1.gz \
-		./lib/udev/rules.d/60-lguest.rules \
+		./usr/lib/udev/rules.d/60-lguest.rules \
 		./usr/share/doc/lguest-launcher/examples/lguest-modules-load.conf; do
 		grep -qxF "$f" "$LOGS/deb-launcher-files.txt" || missing+=" $f"
 	done
@@ -377,7 +377,7 @@ else
 	# The Launcher package: program, man page, udev rule, group.
 	if "${APT[@]}" install "$deb_launcher" >"$LOGS/deb-launcher-install.log" 2>&1 &&
 		getent group lguest >/dev/null &&
-		[ -f /lib/udev/rules.d/60-lguest.rules ] &&
+		[ -f /usr/lib/udev/rules.d/60-lguest.rules ] &&
 		lguest-launch --version | grep -qF "lguest-launch $VERSION " &&
 		man -w lguest-launch >/dev/null 2>&1 &&
 		MANWIDTH=80 man lguest-launch 2>/dev/null | grep -q '^EXIT STATUS'; then
@@ -395,7 +395,7 @@ else
 			left+=" package $pkg"
 		fi
 	done
-	if [ -e /lib/udev/rules.d/60-lguest.rules ]; then left+=" /lib/udev/rules.d/60-lguest.rules"; fi
+	if [ -e /usr/lib/udev/rules.d/60-lguest.rules ]; then left+=" /usr/lib/udev/rules.d/60-lguest.rules"; fi
 	if [ -z "$left" ]; then
 		pass deb-purge "module, /usr/src/lguest-$VERSION and DKMS tree gone in $(($(date +%s) - start))s"
 	else
@@ -403,45 +403,41 @@ else
 	fi
 fi
 
-# --- DKMS on Debian 13 -------------------------------------------------------
-# Trixie's own dkms (3.2, in the trixie build environment, which has its
-# gcc-14) builds the .deb's sources for trixie's 6.12 and trixie-backports'
-# 7.x, with source and DKMS trees of its own under build/, so nothing is
-# installed in the environment or on this machine.
-trixie_dkms() {
-	local meta=$1 kdir krel name w=$BUILD/dkms-trixie/$1 st ko vermagic
-	if ! kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta" 2>>"$LOGS/dkms-trixie.log"); then
-		fail "dkms-trixie-$meta" "could not fetch the $meta kernel's headers"
-		return
-	fi
-	read -r krel _ <"$kdir/version"
-	name=${krel%-amd64}
-	rm -rf "$w"
-	mkdir -p "$w/src" "$w/dkms"
-	dpkg-deb -x "$deb_dkms" "$w/deb"
-	mv "$w/deb/usr/src/lguest-$VERSION" "$w/src/"
-	kdir=$(readlink -f "$kdir/kdir")
-	"$TOP/tools/trixie-buildenv.sh" -b "$w" -b "$LGUEST_CACHE/host-kernels" \
-		dkms build -m lguest -v "$VERSION" -k "$krel" --kernelsourcedir "$kdir" \
-		--sourcetree "$w/src" --dkmstree "$w/dkms" >"$LOGS/dkms-trixie-$name.log" 2>&1
-	st=$("$TOP/tools/trixie-buildenv.sh" -b "$w" dkms status -m lguest -k "$krel" \
-		--sourcetree "$w/src" --dkmstree "$w/dkms" 2>/dev/null || true)
-	ko=$w/dkms/lguest/$VERSION/$krel/x86_64/module/lguest.ko
-	vermagic=$(modinfo -F vermagic "$ko" 2>/dev/null || true)
-	if grep -q ": built" <<<"$st" && [ "${vermagic%% *}" = "$krel" ]; then
-		pass "dkms-trixie-$name" "$(head -1 "$LOGS/dkms-trixie-version.txt"): $st"
-	else
-		fail "dkms-trixie-$name" "dkms status '${st:-nothing}', vermagic '$vermagic' (see $LOGS/dkms-trixie-$name.log)"
-	fi
-}
+# --- A Debian 13 machine -----------------------------------------------------
+# The .debs on Debian 13 (tests/packaging/trixie-machine.sh), in a writable
+# overlay of the trixie build environment that is thrown away afterwards:
+# apt installs them, then the headers of trixie's 6.12 and trixie-backports'
+# 7.x, whose hook has trixie's DKMS build and install the module for each;
+# trixie's lintian checks the packages; a purge leaves nothing.
 if [ "$(id -u)" -ne 0 ]; then
-	skip dkms-trixie "the trixie build environment needs root"
+	skip trixie-machine "the trixie build environment needs root"
 elif ! $debs_ok; then
-	fail dkms-trixie "no .debs were built"
+	fail trixie-machine "no .debs were built"
 else
-	"$TOP/tools/trixie-buildenv.sh" dkms --version >"$LOGS/dkms-trixie-version.txt" 2>&1
-	trixie_dkms trixie
-	trixie_dkms trixie-backports
+	tm=$BUILD/trixie-machine
+	archives=$LGUEST_CACHE/trixie-machine-debs
+	rm -rf --one-file-system "$tm"
+	mkdir -p "$tm/scratch" "$tm/debs" "$archives"
+	cp "$PKG_OUT"/*.deb "$PKG_OUT"/*.changes "$PKG_OUT"/*.buildinfo "$tm/debs/"
+	rm -f "$tm"/debs/linux-image-lguest-guest_*.deb
+	tkrels=()
+	for meta in trixie trixie-backports; do
+		if kdir=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta" 2>>"$LOGS/trixie-machine.log"); then
+			read -r krel _ <"$kdir/version"
+			tkrels+=("$krel")
+		else
+			fail "trixie-machine-$meta" "cannot look up the $meta kernel (see $LOGS/trixie-machine.log)"
+		fi
+	done
+	start=$(date +%s)
+	"$TOP/tools/trixie-buildenv.sh" -w "$tm/scratch" -b "$tm/debs" -b "$archives" \
+		-b "$TOP/tests/packaging" \
+		bash "$TOP/tests/packaging/trixie-machine.sh" "$tm/debs" "$archives" "${tkrels[@]}" \
+		2>>"$LOGS/trixie-machine.log" | tee "$LOGS/trixie-machine.txt"
+	grep -q '^PASS trixie-deb-purge' "$LOGS/trixie-machine.txt" ||
+		fail trixie-machine "the story stopped early (see $LOGS/trixie-machine.log and $tm/debs/*.log)"
+	echo "trixie machine: $(($(date +%s) - start)) s"
+	rm -rf --one-file-system "$tm/scratch"
 fi
 
 # --- RPMs ---------------------------------------------------------------------

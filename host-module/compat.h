@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * compat.h - every difference between the Host kernels we support, in one
- * place.  compat-probed.h is generated at build time by compat-probe.sh,
- * which looks in the kernel tree for each feature; this file maps what it
- * found onto the names the rest of the module uses.  No other file may test
- * LINUX_VERSION_CODE or a LGUEST_HAVE_ macro.  The Switcher includes it
- * too, so the assembler's part comes first.
+ * place.  Kbuild force-includes it ahead of every file of the module, C and
+ * assembler alike, so the rest of the module includes nothing for it and
+ * is written as for the newest kernel, with that kernel's names; here those
+ * names are given to older kernels that lack them.  compat-probed.h is
+ * generated at build time by compat-probe.sh, which looks in the kernel
+ * tree for each feature.  No other file may test LINUX_VERSION_CODE or a
+ * LGUEST_HAVE_ macro, or include this file (tests/suites/20-build.sh
+ * checks).
  */
 #ifndef _LGUEST_COMPAT_H
 #define _LGUEST_COMPAT_H
@@ -16,49 +19,33 @@
 
 #include <asm/unwind_hints.h>
 /* Linux 6.4 renamed objtool's "nothing to unwind here" hint. */
-#ifdef LGUEST_HAVE_UNWIND_HINT_UNDEFINED
-#define LG_UNWIND_HINT_UNDEFINED	UNWIND_HINT_UNDEFINED
-#else
-#define LG_UNWIND_HINT_UNDEFINED	UNWIND_HINT_EMPTY
+#ifndef LGUEST_HAVE_UNWIND_HINT_UNDEFINED
+#define UNWIND_HINT_UNDEFINED	UNWIND_HINT_EMPTY
 #endif
 
 #else /* !__ASSEMBLY__ */
 
-#include <linux/fs.h>
 #include <linux/hrtimer.h>
+#include <linux/mm.h>
+#include <linux/sched.h>
+#include <linux/thread_info.h>
 #include <asm/cpufeature.h>
 #include <asm/fpu/api.h>
 #include <asm/msr.h>
 #include <asm/processor-flags.h>
 
-#ifdef LGUEST_HAVE_NO_LLSEEK
-#define lg_no_llseek	no_llseek
-#else
-#define lg_no_llseek	NULL
-#endif
-
-/* Kernel indirect branch tracking (CET) is also enforced in ring 1. */
-#define lg_cpu_has_ibt()	cpu_feature_enabled(X86_FEATURE_IBT)
-
 /*
- * Threads that share a Launcher's mm without being the Launcher: kernel
- * threads, io_uring workers and, since Linux 6.4, every "user worker"
- * (vhost's too).
+ * Linux 6.4 made io_uring's and vhost's workers "user workers"; before,
+ * vhost's were kernel threads and io_uring's PF_IO_WORKER alone.
  */
-#ifdef LGUEST_HAVE_PF_USER_WORKER
-#define LG_PF_WORKERS	(PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER)
-#else
-#define LG_PF_WORKERS	(PF_KTHREAD | PF_IO_WORKER)
+#ifndef LGUEST_HAVE_PF_USER_WORKER
+#define PF_USER_WORKER	0
 #endif
-#define lg_task_is_worker(t)	((t)->flags & LG_PF_WORKERS)
 
-/* One page of another mm; Linux 6.5 dropped get_user_pages' vmas. */
+/* Linux 6.5 dropped get_user_pages_remote()'s vmas argument. */
 #ifdef LGUEST_HAVE_GUP_VMAS
-#define lg_get_user_page_remote(mm, addr, flags, page) \
-	get_user_pages_remote(mm, addr, 1, flags, page, NULL, NULL)
-#else
-#define lg_get_user_page_remote(mm, addr, flags, page) \
-	get_user_pages_remote(mm, addr, 1, flags, page, NULL)
+#define get_user_pages_remote(mm, start, nr, flags, pages, locked) \
+	get_user_pages_remote(mm, start, nr, flags, pages, NULL, locked)
 #endif
 
 /* Linux 6.16 renamed the 64-bit MSR accessors. */
@@ -68,16 +55,12 @@
 #endif
 
 /*
- * Whether the scheduler wants this CPU back.  Since Linux 6.13 it may ask
- * lazily, with a flag that only a return to user space or a tick honours
- * and that need_resched() does not see; running a Guest is our return to
- * user space, so we honour both.
+ * Linux 6.13 added lazy preemption: a flag of its own, that need_resched()
+ * does not see.  Where there is none, the kernel itself spells it
+ * TIF_NEED_RESCHED (as it does on architectures without it).
  */
-#ifdef LGUEST_HAVE_RESCHED_LAZY
-#define lg_resched_asked() \
-	(need_resched() || test_thread_flag(TIF_NEED_RESCHED_LAZY))
-#else
-#define lg_resched_asked()	need_resched()
+#ifndef LGUEST_HAVE_RESCHED_LAZY
+#define TIF_NEED_RESCHED_LAZY	TIF_NEED_RESCHED
 #endif
 
 /* Linux 6.13 gave hrtimers a setup call that sets the function too. */
@@ -106,7 +89,8 @@ static inline void hrtimer_setup(struct hrtimer *timer,
 /*
  * Whether the Host delivers events with FRED instead of its IDT: the
  * Switcher's way of handing Host interrupts back relies on the IDT, so
- * such a Host is refused (H:010).
+ * such a Host is refused (H:010).  Before Linux 6.9 there is no feature
+ * bit to ask about, so this one is ours.
  */
 #ifdef LGUEST_HAVE_X86_FEATURE_FRED
 #define lg_host_uses_fred()	cpu_feature_enabled(X86_FEATURE_FRED)
@@ -118,7 +102,8 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * lg_load_user_fpu() loads the Launcher's FPU registers when the kernel
  * lets us, and says whether it did.  Linux 7.x exports switch_fpu_return()
  * to KVM alone; there we return false, and the caller leaves the Guest so
- * the way back to user space loads them (H:090).
+ * the way back to user space loads them (H:090).  Not a kernel name: what
+ * differs is whether we may call it, not what it is called.
  */
 #ifdef LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT
 static inline bool lg_load_user_fpu(void)

@@ -10,11 +10,14 @@
  * Launcher reads from the device, and when the Launcher exits, the Guest is
  * gone and every resource the Host held for it is freed.
  *
- * This file is where the module starts and ends, and where the Host side of
- * the world switch lives: what must be saved before the Switcher runs the
- * Guest, and what must be put back after.
+ * This file is where the module starts and ends, and where Guests run: the
+ * Host side of the world switch (what must be saved before the Switcher
+ * runs the Guest, and what must be put back after) and, beside it, the
+ * loop a read() of /dev/lguest runs the Guest in (H:480), which calls the
+ * rest of the module for each thing that stops the Guest.
  */
 #include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/init.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -27,7 +30,6 @@
 #include <asm/fpu/api.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
-#include "compat.h"
 #include "lg.h"
 
 static struct lguest_pcpu *lguest_pcpus[NR_CPUS];
@@ -35,7 +37,7 @@ static struct gate_struct *lguest_idt;
 static struct dentry *lguest_debugfs;
 
 /* How often a read() went back to user space to load the FPU (H:095). */
-atomic_t lguest_fpu_restarts;
+static atomic_t lguest_fpu_restarts;
 
 /*H:030
  * The Guest's memory is the Launcher's memory from mem_base up, so reading
@@ -351,11 +353,12 @@ MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
  * (H:095).  Interrupts stay off from that check until the Guest runs,
  * so nothing can take the registers away in between.
  */
-bool lguest_run_guest_once(struct lguest *lg)
+static bool lguest_run_guest_once(struct lguest *lg)
 {
 	struct lguest_pcpu *pc;
 	unsigned int cpu, i;
-	bool cet = lg_cpu_has_ibt();
+	/* Kernel indirect branch tracking (CET) is also enforced in ring 1. */
+	bool cet = cpu_feature_enabled(X86_FEATURE_IBT);
 	u64 vector;
 
 	local_irq_disable();
@@ -441,6 +444,105 @@ bool lguest_run_guest_once(struct lguest *lg)
 	else
 		local_irq_enable();
 	return true;
+}
+
+/*H:095
+ * The Launcher's FPU registers were not loaded, and only the way back to
+ * user space may load them on this kernel (H:090).  So read() returns
+ * -ERESTARTNOINTR with TIF_NOTIFY_SIGNAL set: that flag sends the return
+ * to user space through the signal code, which (no signal being due)
+ * rewinds the Launcher to its read() system call, and on the way out the
+ * entry code loads the FPU registers.  The Launcher sees nothing; the
+ * count is in /sys/kernel/debug/lguest/fpu_restarts.
+ */
+static int restart_for_fpu(void)
+{
+	atomic_inc(&lguest_fpu_restarts);
+	set_thread_flag(TIF_NOTIFY_SIGNAL);
+	return -ERESTARTNOINTR;
+}
+
+/*H:480
+ * Back in core.c, beside the world switch, is the loop that ties it all
+ * together.  read() on /dev/lguest comes here: run the Guest until the
+ * Launcher has to do something.  Pending asynchronous hypercalls are run
+ * first, then a pending interrupt delivered; a halted Guest sleeps until
+ * an interrupt arrives.  We stop for a signal, a break from another
+ * Launcher thread, a DMA only the Launcher can handle, or the Guest's
+ * death.
+ */
+static int run_until_stopped(struct lguest *lg, char __user *out,
+			     size_t size)
+{
+	while (!lguest_is_dead(lg)) {
+		if (lg->lguest_data)
+			lguest_do_async_hcalls(lg);
+		if (lguest_is_dead(lg))
+			break;
+		if (lg->dma_is_pending) {
+			struct lguest_pending p = {
+				.dma = lg->pending_dma,
+				.key = lg->pending_key,
+			};
+
+			if (size < sizeof(p))
+				return -EINVAL;
+			if (copy_to_user(out, &p, sizeof(p)))
+				return -EFAULT;
+			lg->dma_is_pending = false;
+			return sizeof(p);
+		}
+		if (signal_pending(current))
+			return -EINTR;
+		if (atomic_read(&lg->break_out))
+			return -EAGAIN;
+
+		lguest_maybe_do_interrupt(lg);
+		if (lguest_is_dead(lg))
+			break;
+		if (lg->halted) {
+			lguest_halt(lg);
+			continue;
+		}
+		/*
+		 * Give way if the scheduler asks, as the way back to user
+		 * space would: under lazy or full preemption cond_resched()
+		 * does nothing, and a Guest that never halts would only be
+		 * preempted by a tick's exit (S:150).  Since Linux 6.13 it may
+		 * ask lazily, with a flag that need_resched() does not see and
+		 * only a return to user space or a tick honours; running a
+		 * Guest is our return to user space, so we honour both.
+		 */
+		if (need_resched() || test_thread_flag(TIF_NEED_RESCHED_LAZY))
+			schedule();
+		if (!lguest_fixup_segments(lg, &lg->regs))
+			break;
+		/*
+		 * The real interrupt flag is always on in the Guest (so Host
+		 * interrupts get through), and it never gets I/O privilege.
+		 */
+		lg->regs.rflags &= ~(X86_EFLAGS_IOPL | X86_EFLAGS_NT |
+				     X86_EFLAGS_VM | X86_EFLAGS_VIF |
+				     X86_EFLAGS_VIP);
+		lg->regs.rflags |= X86_EFLAGS_IF | X86_EFLAGS_FIXED;
+		if (!lguest_run_guest_once(lg))
+			return restart_for_fpu();
+		lguest_handle_trap(lg);
+	}
+	return -ENOENT;
+}
+
+int lguest_run(struct lguest *lg, char __user *out, size_t size)
+{
+	int ret;
+
+	/* Kicks go to us from now on: see H:050 for the barrier. */
+	WRITE_ONCE(lg->runner, current);
+	/* Pairs with lguest_kick(): it sees us, or we see its event. */
+	smp_mb();
+	ret = run_until_stopped(lg, out, size);
+	WRITE_ONCE(lg->runner, NULL);
+	return ret;
 }
 
 /*H:010

@@ -99,7 +99,7 @@ static void do_hcall(struct lguest *lg, struct hcall_args *a, u32 *ret)
 		lguest_load_idt_entry(lg, a->arg1, a->arg2, a->arg3);
 		break;
 	case LHCALL_SET_STACK:
-		lguest_set_stack(lg, a->arg1, a->arg2, a->arg3);
+		lguest_set_stack(lg, a->arg1, a->arg2);
 		break;
 	case LHCALL_TS:
 		/* The Guest's FPU is always live; nothing to switch. */

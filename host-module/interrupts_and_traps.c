@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*H:400
- * Interrupts and traps, and the loop that runs the Guest.
+ * Interrupts and traps: what the run loop in core.c (H:480) does with
+ * each thing that stops the Guest, and what it gives the Guest before
+ * each entry.
  *
  * Everything that stops the Guest comes out of the Switcher as a vector
  * number in regs.trapnum.  Host interrupts were already handed to the Host
@@ -15,7 +17,6 @@
 #include <asm/desc_defs.h>
 #include <asm/trapnr.h>
 #include <asm/irq_vectors.h>
-#include "compat.h"
 #include "lg.h"
 
 /* Exceptions that push an error code. */
@@ -76,7 +77,7 @@ void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi)
  * Guest user space, as the TSS's ss0/esp0 would say on real hardware.  The
  * stack segment must be a ring-1 one.
  */
-void lguest_set_stack(struct lguest *lg, u32 seg, u32 esp, u32 pages)
+void lguest_set_stack(struct lguest *lg, u32 seg, u32 esp)
 {
 	if ((seg & 3) != GUEST_PL) {
 		kill_guest(lg, "bad stack segment %#x", seg);
@@ -175,6 +176,23 @@ bool lguest_deliver_trap(struct lguest *lg, unsigned int num)
 	return set_guest_interrupt(lg, num, has_err(num));
 }
 
+/*
+ * Which interrupts the Guest has blocked, from its lguest_data: false if
+ * it has none yet or it cannot be read.
+ */
+static bool read_blocked(struct lguest *lg, unsigned long *blocked)
+{
+	u32 words[LGUEST_IRQS / 32];
+	struct lguest_data __user *ld;
+
+	ld = (void __user *)(lg->mem_base + lg->lguest_data);
+	if (!lg->lguest_data ||
+	    copy_from_user(words, ld->blocked_interrupts, sizeof(words)))
+		return false;
+	bitmap_from_arr32(blocked, words, LGUEST_IRQS);
+	return true;
+}
+
 /*H:440
  * Before the Guest runs we look for an interrupt to give it: one that is
  * pending and not blocked, at a moment when the Guest has interrupts
@@ -185,18 +203,16 @@ bool lguest_deliver_trap(struct lguest *lg, unsigned int num)
 void lguest_maybe_do_interrupt(struct lguest *lg)
 {
 	struct lguest_data __user *ld;
-	u32 blocked[LGUEST_IRQS / 32], start, end;
 	DECLARE_BITMAP(live, LGUEST_IRQS);
 	unsigned int irq;
+	u32 start, end;
 
 	if (!lg->lguest_data)
 		return;
-	ld = (void __user *)(lg->mem_base + lg->lguest_data);
-	if (copy_from_user(blocked, ld->blocked_interrupts, sizeof(blocked))) {
+	if (!read_blocked(lg, live)) {
 		kill_guest(lg, "cannot read lguest_data");
 		return;
 	}
-	bitmap_from_arr32(live, blocked, LGUEST_IRQS);
 	bitmap_andnot(live, lg->irqs_pending, live, LGUEST_IRQS);
 	irq = find_first_bit(live, LGUEST_IRQS);
 	if (irq >= LGUEST_IRQS)
@@ -208,6 +224,7 @@ void lguest_maybe_do_interrupt(struct lguest *lg)
 	} else if (!guest_irq_enabled(lg)) {
 		return;
 	}
+	ld = (void __user *)(lg->mem_base + lg->lguest_data);
 	if (get_user(start, &ld->noirq_start) || get_user(end, &ld->noirq_end)) {
 		kill_guest(lg, "cannot read lguest_data");
 		return;
@@ -257,6 +274,20 @@ void lguest_stop_timer(struct lguest *lg)
 	hrtimer_cancel(&lg->timer);
 }
 
+/*
+ * The first two bytes of the instruction at the Guest's eip, when they
+ * are on one page of Guest memory: enough for every instruction we look
+ * at.  A page the Guest has not mapped just says no.
+ */
+static bool fetch_insn2(struct lguest *lg, u8 insn[2])
+{
+	u32 pa;
+
+	return lguest_guest_va_to_pa(lg, lg->regs.rip, false, &pa) &&
+	       (pa & (PAGE_SIZE - 1)) <= PAGE_SIZE - 2 &&
+	       lguest_read_mem(lg, insn, pa, 2);
+}
+
 /*H:460
  * The Guest kernel probes I/O ports (in and out from ring 1 fault, as the
  * I/O privilege level is 0).  No device sits behind any port, so, as the
@@ -266,14 +297,11 @@ void lguest_stop_timer(struct lguest *lg)
  */
 static bool emulate_io(struct lguest *lg)
 {
+	u32 len = 0, eax_mask = 0xFFFFFFFF;
 	u8 insn[2];
-	u32 pa, len = 0, eax_mask = 0xFFFFFFFF;
 	bool in;
 
-	if ((lg->regs.cs & 3) != GUEST_PL ||
-	    !lguest_guest_va_to_pa(lg, lg->regs.rip, false, &pa) ||
-	    (pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 2 ||
-	    !lguest_read_mem(lg, insn, pa, 2))
+	if ((lg->regs.cs & 3) != GUEST_PL || !fetch_insn2(lg, insn))
 		return false;
 	if (insn[0] == 0x66) {
 		eax_mask = 0xFFFF;
@@ -313,13 +341,9 @@ static bool emulate_io(struct lguest *lg)
  */
 static void fix_int_errcode(struct lguest *lg)
 {
-	u32 pa;
 	u8 insn[2];
 
-	if ((lg->regs.errcode & 3) != 2 ||
-	    !lguest_guest_va_to_pa(lg, lg->regs.rip, false, &pa) ||
-	    (pa & (PAGE_SIZE - 1)) > PAGE_SIZE - 2 ||
-	    !lguest_read_mem(lg, insn, pa, 2))
+	if ((lg->regs.errcode & 3) != 2 || !fetch_insn2(lg, insn))
 		return;
 	if (insn[0] == 0xCD)
 		lg->regs.errcode = insn[1] * 8 + 2;
@@ -343,7 +367,7 @@ static void fix_int_errcode(struct lguest *lg)
  * unexpected and fatal too.  Every other vector from FIRST_EXTERNAL_VECTOR
  * up was a Host interrupt, already handed to the Host on the way out.
  */
-static void handle_trap(struct lguest *lg)
+void lguest_handle_trap(struct lguest *lg)
 {
 	struct lguest_regs *regs = &lg->regs;
 	unsigned int trap = regs->trapnum;
@@ -407,29 +431,14 @@ static void handle_trap(struct lguest *lg)
 }
 
 /*
- * Which interrupts the Guest has blocked, read before we go to sleep:
- * reading Guest memory can fault and sleep, which it must not do once we
- * have said we are about to.  An unreadable mask wakes us at once.
- */
-static bool read_blocked(struct lguest *lg, unsigned long *blocked)
-{
-	u32 words[LGUEST_IRQS / 32];
-	struct lguest_data __user *ld;
-
-	ld = (void __user *)(lg->mem_base + lg->lguest_data);
-	if (!lg->lguest_data ||
-	    copy_from_user(words, ld->blocked_interrupts, sizeof(words)))
-		return false;
-	bitmap_from_arr32(blocked, words, LGUEST_IRQS);
-	return true;
-}
-
-/*
  * A halted Guest sleeps until an interrupt it has not blocked is pending,
  * a break is asked for, or it dies.  The kicker sets its bit before it
- * wakes us, so checking after set_current_state() misses nothing.
+ * wakes us, so checking after set_current_state() misses nothing.  Which
+ * interrupts the Guest blocked is read before that: reading Guest memory
+ * can fault and sleep, which it must not do once we have said we are
+ * about to.  An unreadable mask wakes us at once.
  */
-static void halt_guest(struct lguest *lg)
+void lguest_halt(struct lguest *lg)
 {
 	DECLARE_BITMAP(blocked, LGUEST_IRQS);
 	DECLARE_BITMAP(live, LGUEST_IRQS);
@@ -442,98 +451,4 @@ static void halt_guest(struct lguest *lg)
 	    !signal_pending(current))
 		schedule();
 	__set_current_state(TASK_RUNNING);
-}
-
-/*H:095
- * The Launcher's FPU registers were not loaded, and only the way back to
- * user space may load them on this kernel (H:090).  So read() returns
- * -ERESTARTNOINTR with TIF_NOTIFY_SIGNAL set: that flag sends the return
- * to user space through the signal code, which (no signal being due)
- * rewinds the Launcher to its read() system call, and on the way out the
- * entry code loads the FPU registers.  The Launcher sees nothing; the
- * count is in /sys/kernel/debug/lguest/fpu_restarts.
- */
-static int restart_for_fpu(void)
-{
-	atomic_inc(&lguest_fpu_restarts);
-	set_thread_flag(TIF_NOTIFY_SIGNAL);
-	return -ERESTARTNOINTR;
-}
-
-/*H:480
- * read() on /dev/lguest comes here: run the Guest until the Launcher has
- * to do something.  Pending asynchronous hypercalls are run first, then a
- * pending interrupt delivered; a halted Guest sleeps until an interrupt
- * arrives.  We stop for a signal, a break from another Launcher thread, a
- * DMA only the Launcher can handle, or the Guest's death.
- */
-static int run_until_stopped(struct lguest *lg, char __user *out,
-			     size_t size)
-{
-	while (!lguest_is_dead(lg)) {
-		if (lg->lguest_data)
-			lguest_do_async_hcalls(lg);
-		if (lguest_is_dead(lg))
-			break;
-		if (lg->dma_is_pending) {
-			struct lguest_pending p = {
-				.dma = lg->pending_dma,
-				.key = lg->pending_key,
-			};
-
-			if (size < sizeof(p))
-				return -EINVAL;
-			if (copy_to_user(out, &p, sizeof(p)))
-				return -EFAULT;
-			lg->dma_is_pending = false;
-			return sizeof(p);
-		}
-		if (signal_pending(current))
-			return -EINTR;
-		if (atomic_read(&lg->break_out))
-			return -EAGAIN;
-
-		lguest_maybe_do_interrupt(lg);
-		if (lguest_is_dead(lg))
-			break;
-		if (lg->halted) {
-			halt_guest(lg);
-			continue;
-		}
-		/*
-		 * Give way if the scheduler asks, as the way back to user
-		 * space would: under lazy or full preemption cond_resched()
-		 * does nothing, and a Guest that never halts would only be
-		 * preempted by a tick's exit (S:150).
-		 */
-		if (lg_resched_asked())
-			schedule();
-		if (!lguest_fixup_segments(lg, &lg->regs))
-			break;
-		/*
-		 * The real interrupt flag is always on in the Guest (so Host
-		 * interrupts get through), and it never gets I/O privilege.
-		 */
-		lg->regs.rflags &= ~(X86_EFLAGS_IOPL | X86_EFLAGS_NT |
-				     X86_EFLAGS_VM | X86_EFLAGS_VIF |
-				     X86_EFLAGS_VIP);
-		lg->regs.rflags |= X86_EFLAGS_IF | X86_EFLAGS_FIXED;
-		if (!lguest_run_guest_once(lg))
-			return restart_for_fpu();
-		handle_trap(lg);
-	}
-	return -ENOENT;
-}
-
-int lguest_run(struct lguest *lg, char __user *out, size_t size)
-{
-	int ret;
-
-	/* Kicks go to us from now on: see H:050 for the barrier. */
-	WRITE_ONCE(lg->runner, current);
-	/* Pairs with lguest_kick(): it sees us, or we see its event. */
-	smp_mb();
-	ret = run_until_stopped(lg, out, size);
-	WRITE_ONCE(lg->runner, NULL);
-	return ret;
 }

@@ -21,7 +21,6 @@
 #include <linux/slab.h>
 #include <linux/sched/mm.h>
 #include <linux/uaccess.h>
-#include "compat.h"
 #include "lg.h"
 
 /*H:705
@@ -59,19 +58,21 @@ static struct page *key_page(struct lguest *lg, u32 key)
 	return page;
 }
 
-/* Every section of a DMA buffer must lie inside the Guest. */
-static bool check_dma(struct lguest *lg, const struct lguest_dma *dma,
-		      u32 *total)
+/*
+ * Every section of a DMA buffer must lie inside the Guest: the buffer's
+ * length in bytes if they do, -EFAULT if not.
+ */
+static long check_dma(struct lguest *lg, const struct lguest_dma *dma)
 {
 	unsigned int i;
+	long total = 0;
 
-	*total = 0;
 	for (i = 0; i < LGUEST_MAX_DMA_SECTIONS && dma->len[i]; i++) {
 		if (!lguest_gpa_ok(lg, dma->addr[i], dma->len[i]))
-			return false;
-		*total += dma->len[i];
+			return -EFAULT;
+		total += dma->len[i];
 	}
-	return true;
+	return total;
 }
 
 static void binding_put(struct lg_dma_binding *b)
@@ -106,7 +107,7 @@ static bool remote_copy(struct lguest *lg, u32 gpa, void *buf, u32 len,
 		struct page *page;
 		void *p;
 
-		if (lg_get_user_page_remote(lg->mm, addr, flags, &page) != 1)
+		if (get_user_pages_remote(lg->mm, addr, 1, flags, &page, NULL) != 1)
 			break;
 		p = kmap_local_page(page);
 		if (write)
@@ -215,17 +216,31 @@ static bool free_buffer(struct lg_dma_binding *b, unsigned int *slot,
 	return false;
 }
 
+/*
+ * Take the free buffer found in @slot, at @gpa: write @word into its
+ * used_len (the bytes used, or for the Launcher the interrupt to raise),
+ * and move the ring on past it.  The caller holds ring_lock.
+ */
+static bool take_buffer(struct lg_dma_binding *b, unsigned int slot, u32 gpa,
+			u32 word)
+{
+	if (!remote_copy(b->lg, gpa, &word, sizeof(word), true))
+		return false;
+	b->next = (slot + 1) % b->num;
+	return true;
+}
+
 /* Copy what the sender gave (already in @buf) into the receiver's buffer. */
 static u32 fill_buffer(struct lg_dma_binding *b, u32 gpa, const u8 *buf,
 		       u32 total)
 {
 	struct lguest *dst = b->lg;
 	struct lguest_dma ddma;
-	u32 done = 0, room, i;
+	u32 done = 0, i;
 
 	if (!remote_copy(dst, gpa, &ddma, sizeof(ddma), false))
 		return 0;
-	if (!check_dma(dst, &ddma, &room)) {
+	if (check_dma(dst, &ddma) < 0) {
 		kill_guest(dst, "bad bound DMA buffer %#x", gpa);
 		return 0;
 	}
@@ -254,7 +269,7 @@ static u32 transfer(struct lguest *src, const struct lguest_dma *sdma,
 		    u32 total, struct lg_dma_binding *b)
 {
 	struct lguest *dst = b->lg;
-	u32 done = 0, off = 0, gpa, used;
+	u32 done = 0, off = 0, gpa;
 	unsigned int i, slot;
 	u8 *buf;
 
@@ -277,12 +292,8 @@ static u32 transfer(struct lguest *src, const struct lguest_dma *sdma,
 		goto out_unlock;
 	done = fill_buffer(b, gpa, buf, total);
 	/* A zero-length send still fills a buffer: used_len can't be 0. */
-	used = done ? done : 1;
-	if (!lguest_is_dead(dst) &&
-	    remote_copy(dst, gpa, &used, sizeof(used), true)) {
-		b->next = (slot + 1) % b->num;
+	if (!lguest_is_dead(dst) && take_buffer(b, slot, gpa, done ? done : 1))
 		lguest_set_irq(dst, b->irq);
-	}
 out_unlock:
 	mutex_unlock(&b->ring_lock);
 out_mm:
@@ -301,11 +312,13 @@ void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
 	struct lg_dma_binding *b, *found = NULL;
 	struct lguest_dma dma;
 	struct page *page;
-	u32 total, used;
+	long total;
+	u32 used;
 
 	if (!lguest_read_mem(lg, &dma, udma, sizeof(dma)))
 		return;
-	if (!check_dma(lg, &dma, &total)) {
+	total = check_dma(lg, &dma);
+	if (total < 0) {
 		kill_guest(lg, "DMA buffer %#x reaches outside the Guest", udma);
 		return;
 	}
@@ -351,7 +364,7 @@ long lguest_get_dma(struct lguest *lg, u32 key)
 	struct lg_dma_binding *b, *found = NULL;
 	unsigned int slot;
 	long ret = -ENOENT;
-	u32 gpa, irq;
+	u32 gpa;
 
 	spin_lock(&dma_lock);
 	list_for_each_entry(b, &dma_bindings, list) {
@@ -369,12 +382,9 @@ long lguest_get_dma(struct lguest *lg, u32 key)
 		binding_put(found);
 		return -EINTR;
 	}
-	irq = found->irq;
 	if (free_buffer(found, &slot, &gpa) &&
-	    remote_copy(lg, gpa, &irq, sizeof(irq), true)) {
-		found->next = (slot + 1) % found->num;
+	    take_buffer(found, slot, gpa, found->irq))
 		ret = gpa;
-	}
 	mutex_unlock(&found->ring_lock);
 	binding_put(found);
 	return ret;

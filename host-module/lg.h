@@ -182,11 +182,7 @@ struct lguest {
 /* core.c */
 int lguest_pcpu_init(void);
 void lguest_pcpu_free(void);
-bool lguest_run_guest_once(struct lguest *lg);
-extern atomic_t lguest_fpu_restarts;
-
-/* host_check.c */
-const char *lguest_host_refusal(bool fred_active);
+int lguest_run(struct lguest *lg, char __user *out, size_t size);
 void lguest_kick(struct lguest *lg);
 void lguest_leave_guest(void *unused);
 void kill_guest(struct lguest *lg, const char *fmt, ...) __printf(2, 3);
@@ -194,6 +190,9 @@ bool lguest_is_dead(struct lguest *lg);
 bool lguest_read_mem(struct lguest *lg, void *dst, u32 gpa, u32 len);
 bool lguest_write_mem(struct lguest *lg, u32 gpa, const void *src, u32 len);
 bool lguest_gpa_ok(struct lguest *lg, u32 gpa, u32 len);
+
+/* host_check.c */
+const char *lguest_host_refusal(bool fred_active);
 
 /* switcher.S */
 void lguest_enter(struct lguest_pcpu *pcpu);
@@ -205,11 +204,12 @@ void lguest_do_hypercalls(struct lguest *lg);
 void lguest_do_async_hcalls(struct lguest *lg);
 
 /* interrupts_and_traps.c */
-int lguest_run(struct lguest *lg, char __user *out, size_t size);
+void lguest_handle_trap(struct lguest *lg);
+void lguest_halt(struct lguest *lg);
 void lguest_maybe_do_interrupt(struct lguest *lg);
 bool lguest_deliver_trap(struct lguest *lg, unsigned int num);
 void lguest_load_idt_entry(struct lguest *lg, u32 num, u32 lo, u32 hi);
-void lguest_set_stack(struct lguest *lg, u32 seg, u32 esp, u32 pages);
+void lguest_set_stack(struct lguest *lg, u32 seg, u32 esp);
 void lguest_init_timer(struct lguest *lg);
 void lguest_set_clockevent(struct lguest *lg, u32 delta);
 void lguest_stop_timer(struct lguest *lg);

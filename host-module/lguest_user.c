@@ -25,7 +25,6 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/vmalloc.h>
-#include "compat.h"
 #include "lg.h"
 
 /* The largest Guest: its whole 32-bit physical address space. */
@@ -33,6 +32,11 @@
 
 static DEFINE_IDA(guest_ids);
 
+/*
+ * The file cannot seek: nonseekable_open() makes lseek() fail with ESPIPE
+ * on every kernel, so there is no .llseek (Linux 6.12 removed no_llseek,
+ * which said the same).
+ */
 static int lguest_open(struct inode *inode, struct file *file)
 {
 	file->private_data = NULL;
@@ -47,6 +51,15 @@ static const unsigned int lhreq_words[] = {
 	[LHREQ_BREAK] = 2,
 };
 
+/*
+ * Threads that may share a Launcher's mm without being the Launcher:
+ * kernel threads, io_uring workers and every "user worker" (vhost's too).
+ */
+static bool is_worker(void)
+{
+	return current->flags & (PF_KTHREAD | PF_IO_WORKER | PF_USER_WORKER);
+}
+
 /*H:105
  * Who may use a Guest?  Only the address space that made it: the Guest's
  * memory is that mm's memory, and every access the Host makes to it goes
@@ -58,7 +71,7 @@ static const unsigned int lhreq_words[] = {
  */
 static bool is_launcher(struct lguest *lg)
 {
-	return current->mm == lg->mm && !lg_task_is_worker(current);
+	return current->mm == lg->mm && !is_worker();
 }
 
 /*
@@ -103,7 +116,7 @@ static int initialize(struct file *file, const u64 *args)
 	struct lguest *lg;
 	int err, id;
 
-	if (lg_task_is_worker(current) || !current->mm)
+	if (is_worker() || !current->mm)
 		return -EPERM;
 	if (READ_ONCE(file->private_data))
 		return -EBUSY;
@@ -285,7 +298,6 @@ static const struct file_operations lguest_fops = {
 	.release = lguest_release,
 	.write = lguest_write,
 	.read = lguest_read,
-	.llseek = lg_no_llseek,
 };
 
 /*

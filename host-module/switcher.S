@@ -21,7 +21,6 @@
 #include <asm/ibt.h>
 #include <asm/nospec-branch.h>
 #include <asm/processor-flags.h>
-#include "compat.h"
 #include "lg_asm.h"
 
 	.text
@@ -135,7 +134,7 @@ STACK_FRAME_NON_STANDARD lguest_enter
  * fault, and undo lguest_enter() in reverse.
  */
 SYM_CODE_START_LOCAL(lguest_exit_common)
-	LG_UNWIND_HINT_UNDEFINED
+	UNWIND_HINT_UNDEFINED
 	/* The frame's cs (above vector and error code): was it ring 0? */
 	testb	$3, 24(%rsp)
 	jz	lguest_switcher_fault
@@ -147,7 +146,7 @@ SYM_CODE_START_LOCAL(lguest_exit_common)
 	push	%rbx
 	push	%rax
 SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
-	LG_UNWIND_HINT_UNDEFINED
+	UNWIND_HINT_UNDEFINED
 	mov	%ds, %rax
 	push	%rax
 	mov	%es, %rax
@@ -158,7 +157,7 @@ SYM_INNER_LABEL(lguest_exit_segs, SYM_L_LOCAL)
 	push	%rax
 	lea	-PC_REGS(%rsp), %rdi
 SYM_INNER_LABEL(lguest_exit_restore, SYM_L_LOCAL)
-	LG_UNWIND_HINT_UNDEFINED
+	UNWIND_HINT_UNDEFINED
 	mov	%cr2, %rax
 	mov	%rax, PC_CR2(%rdi)
 
@@ -231,7 +230,7 @@ SYM_CODE_END(lguest_exit_common)
  * out puts the Host back; the C side kills the Guest.
  */
 SYM_CODE_START_LOCAL(lguest_switcher_fault)
-	LG_UNWIND_HINT_UNDEFINED
+	UNWIND_HINT_UNDEFINED
 	mov	(%rsp), %rax
 	or	$LG_SWITCHER_FAULT, %rax
 	mov	%rsp, %rdi

@@ -92,6 +92,21 @@ else
 	echo "SKIP abi-guest-copy: no guest-patches/check-abi.sh yet"
 fi
 
+# compat.h is the one file that tells Host kernels apart, and Kbuild
+# force-includes it everywhere: no other file of the module may test a
+# kernel version or a compat-probe.sh macro, or include compat.h itself.
+compat_pat='LINUX_VERSION_CODE|LGUEST_HAVE_|^[[:space:]]*#[[:space:]]*include[[:space:]]*["<]([^">]*/)?compat\.h[">]'
+compat_files=$(git -C "$TOP" ls-files host-module | grep -vxE 'host-module/compat(\.h|-probe\.sh)' || true)
+# shellcheck disable=SC2086
+hit=$(cd "$TOP" && grep -nE "$compat_pat" $compat_files /dev/null | head -1)
+if [ -z "$compat_files" ]; then
+	echo "FAIL compat-only-in-compat-h: git lists no files in host-module"
+elif [ -n "$hit" ]; then
+	echo "FAIL compat-only-in-compat-h: $hit"
+else
+	echo "PASS compat-only-in-compat-h"
+fi
+
 # Kernel coding style, by the kernel's own checkpatch.pl, in every C file
 # and patch we ship or test with.
 cd "$TOP"

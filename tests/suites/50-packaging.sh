@@ -71,7 +71,8 @@ rm -rf "$svt"
 # BUILD_EXCLUSIVE_KERNEL, matched the way dkms matches it (bash =~).
 exclusive=$(sed -n 's/^BUILD_EXCLUSIVE_KERNEL="\(.*\)"$/\1/p' dkms.conf)
 bad=
-for k in 6.1.0-56-amd64 6.12.117+deb12-amd64 6.18.44-fc-v669 6.9.0 7.0.0-1-amd64; do
+for k in 6.1.0-56-amd64 6.12.117+deb12-amd64 6.12.117+deb13-amd64 6.18.44-fc-v669 6.9.0 \
+	7.0.0-1-amd64 7.2.12+deb13-amd64 7.3.4+deb13-amd64 7.3.4+deb13-cloud-amd64; do
 	if ! [[ $k =~ $exclusive ]]; then bad+=" rejects $k"; fi
 done
 for k in 6.0.0-1-amd64 5.10.0-30-amd64 4.19.0-27-686-pae 60.1.0 6.; do

@@ -21,7 +21,7 @@ drives=()
 tests=()
 
 usage() {
-	sed -n 's/^    tests\/bench\/run-vm.sh/run-vm.sh/,/TEST\.\.\./p' "$TOP/tests/README.md" >&2
+	sed -n '/^    tests\/bench\/run-vm.sh/,/TEST\.\.\./{s/^    tests\/bench\///;p}' "$TOP/tests/README.md" >&2
 	exit 2
 }
 

@@ -127,3 +127,11 @@ if "$TOP/tests/bench/run-vm.sh" --timeout 60 --kmod no_such_module selftest-sile
 else
 	echo "PASS kmod-unknown-refused"
 fi
+# run-vm.sh -h prints its usage (from tests/README.md) and exits 2.
+rc=0
+usage=$("$TOP/tests/bench/run-vm.sh" -h 2>&1) || rc=$?
+if [ $rc = 2 ] && grep -q '^run-vm.sh \[--host ' <<<"$usage" && grep -q 'TEST\.\.\.$' <<<"$usage"; then
+	echo "PASS bench-usage"
+else
+	echo "FAIL bench-usage: exit $rc: $(head -2 <<<"$usage" | tr '\n' ' ')"
+fi

@@ -383,3 +383,20 @@ SYM_FUNC_START(lguest_call_host_irq_and_enable)
 	leave
 	RET
 SYM_FUNC_END(lguest_call_host_irq_and_enable)
+
+/*M:010
+ * That is all of lguest: the Guest asks, the Launcher serves, the Host
+ * checks and the Switcher swaps the worlds.  What it does not do yet:
+ *
+ *  - A Guest is 32-bit and has one CPU, and it uses at most about 880 MB
+ *    of the memory it is given: its kernel has no HIGHMEM yet, while the
+ *    Launcher accepts up to 2048 MB.
+ *  - Every trap, each system call included, is a full world switch, and
+ *    the shadow page tables fill one fault at a time; in an emulated Host
+ *    (QEMU's TCG, where a page table switch is dear) that makes system
+ *    calls and fork slower than they need be.
+ *  - A Host that delivers events with FRED is refused (H:015): replaying
+ *    a Host interrupt needs the Host's IDT.
+ *
+ * Each of these is a good place to start.
+ */

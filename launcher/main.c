@@ -1,4 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
+/*P:010
+ * Welcome to lguest, a hypervisor small enough to read in an afternoon.
+ *
+ * lguest runs 32-bit Linux Guests on an x86_64 Linux Host that has no
+ * hardware virtualization.  It can, because the Guest is in on it: a
+ * patched kernel that knows it runs in ring 1 and asks the Host, by
+ * hypercall, for everything it may not do itself.  Three programs share
+ * the work, and include/lguest_abi.h is the one place they agree on:
+ *
+ *  - the Guest kernel (guest-patches/), an ordinary Linux whose privileged
+ *    operations go through paravirt_ops to the Host;
+ *  - the Launcher (launcher/, this program), which an ordinary user runs:
+ *    it gives the Guest part of its own memory, loads the kernel there,
+ *    and serves the Guest's devices;
+ *  - the Host module (host-module/), which turns a read() of /dev/lguest
+ *    into running the Guest, checking everything the Guest asks for; inside
+ *    it the Switcher, the few hundred instructions that swap one world for
+ *    the other.
+ *
+ * The tour follows that order: the Guest (G), its drivers (D), the
+ * Launcher (L), the Host (H) and the Switcher (S), and ends with what
+ * lguest does not do yet (M).  tools/tour.sh prints it; each passage sits
+ * beside the code it explains.
+ */
 /*L:001
  * lguest-launch: start and serve one lguest Guest.
  *

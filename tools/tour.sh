@@ -3,12 +3,13 @@
 #
 # tour.sh [LETTERS]: print lguest's literate tour in reading order.  Tour
 # comments open with a letter and a number ("/*H:010", "/*L:100") and end
-# at "*/" or ":*/".  LETTERS picks parts, in order (default "GDLHS": the
-# Guest, its drivers, the Launcher, the Host, the Switcher).  TOUR_ROOT,
+# at "*/" or ":*/".  LETTERS picks parts, in order (default "PGDLHSM": the
+# overview, the Guest, its drivers, the Launcher, the Host, the Switcher,
+# and what is left to do).  TOUR_ROOT,
 # if set, names the tree to read instead of the one this script is in.
 set -euo pipefail
 cd "${TOUR_ROOT:-$(dirname "$0")/..}"
-parts=${1:-GDLHS}
+parts=${1:-PGDLHSM}
 
 files=$(git ls-files 2>/dev/null | grep -E '\.(c|h|S|patch)$' || true)
 # Outside a git checkout: the sources, not the build's copies of them.

@@ -102,7 +102,7 @@ static inline void hrtimer_setup(struct hrtimer *timer,
  * lg_load_user_fpu() loads the Launcher's FPU registers when the kernel
  * lets us, and says whether it did.  Linux 7.x exports switch_fpu_return()
  * to KVM alone; there we return false, and the caller leaves the Guest so
- * the way back to user space loads them (H:090).  Not a kernel name: what
+ * the way back to user space loads them (H:165).  Not a kernel name: what
  * differs is whether we may call it, not what it is called.
  */
 #ifdef LGUEST_HAVE_SWITCH_FPU_RETURN_EXPORT

@@ -13,7 +13,7 @@
  * This file is where the module starts and ends, and where Guests run: the
  * Host side of the world switch (what must be saved before the Switcher
  * runs the Guest, and what must be put back after) and, beside it, the
- * loop a read() of /dev/lguest runs the Guest in (H:480), which calls the
+ * loop a read() of /dev/lguest runs the Guest in (H:140), which calls the
  * rest of the module for each thing that stops the Guest.
  */
 #include <linux/module.h>
@@ -36,10 +36,10 @@ static struct lguest_pcpu *lguest_pcpus[NR_CPUS];
 static struct gate_struct *lguest_idt;
 static struct dentry *lguest_debugfs;
 
-/* How often a read() went back to user space to load the FPU (H:095). */
+/* How often a read() went back to user space to load the FPU (H:145). */
 static atomic_t lguest_fpu_restarts;
 
-/*H:030
+/*H:180
  * The Guest's memory is the Launcher's memory from mem_base up, so reading
  * and writing it is copy_from_user() and copy_to_user() once we have
  * checked that the Guest-physical range is inside the Guest.  Any failure
@@ -74,7 +74,7 @@ bool lguest_write_mem(struct lguest *lg, u32 gpa, const void *src, u32 len)
 	return true;
 }
 
-/*H:040
+/*H:185
  * A Guest is killed by giving it a reason to be dead: the next read() of
  * /dev/lguest sees it and hands the reason to the Launcher.  Only the first
  * reason counts.  A Guest can be killed from anywhere (its own hypercalls,
@@ -108,7 +108,7 @@ bool lguest_is_dead(struct lguest *lg)
 	return smp_load_acquire(&lg->dead);
 }
 
-/*H:050
+/*H:190
  * Something happened that the Guest should look at (an interrupt, a
  * break, its death): wake the Launcher thread running it if it sleeps in
  * HALT, and make it leave the Guest if it is running on another CPU right
@@ -150,7 +150,7 @@ static u64 make_gate(unsigned long addr, unsigned int dpl, unsigned int ist)
 	return lo;
 }
 
-/*H:060
+/*H:155
  * Our IDT is the same on every CPU: every vector goes to the Switcher.
  * Only four may be raised by software from the Guest: the hypercall vector
  * (LGUEST_TRAP_ENTRY), from the Guest kernel in ring 1 only, and int3,
@@ -220,7 +220,7 @@ static void lguest_pcpu_layout_check(void)
 	BUILD_BUG_ON((PAGE_SIZE << PC_ORDER) != PC_SIZE);
 }
 
-/*H:070
+/*H:160
  * Each CPU gets a struct lguest_pcpu: our TSS points its ring-0 stack at
  * the end of the register frame in it, so the CPU itself saves a trapping
  * Guest's registers where the Host will look for them.
@@ -280,7 +280,7 @@ static void lg_set_tss_desc(struct lguest_pcpu *pc)
 	pc->gdt[LG_GDT_TSS + 1] = base >> 32;
 }
 
-/*H:080
+/*H:170
  * Putting the Host's GDT and task register back.  ltr insists that the
  * TSS descriptor is not marked busy, and the Host normally runs on a
  * read-only alias of its GDT, so we clear the busy bit through the
@@ -317,7 +317,7 @@ static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
 	lguest_call_host_irq_and_enable(handler);
 }
 
-/*H:085
+/*H:175
  * The Switcher's exception fixup (S:125) is for states the checks in
  * H:620 should never let through, so no Guest can reach it.  To test it,
  * the module built with LGUEST_SELFTEST=y (never shipped: DKMS does not
@@ -333,11 +333,11 @@ MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
 #define lg_selftest_null_cs()	false
 #endif
 
-/*H:090
+/*H:165
  * lguest_run_guest_once() runs the Guest until something stops it.  With
  * interrupts off it: makes sure the Launcher's FPU state is in the
- * registers (the Guest's FPU state *is* the Launcher's; see below for
- * kernels that do not let us load it), copies the Guest's GDT and
+ * registers (the Guest's FPU state *is* the Launcher's; H:145 said
+ * what happens on kernels that do not let us load it), copies the Guest's GDT and
  * registers into this CPU's Switcher area, closes the two doors a
  * compatibility-mode program could use to reach the Host's system call
  * entry (SYSENTER and SYSCALL) and, on kernels with indirect branch
@@ -350,7 +350,7 @@ MODULE_PARM_DESC(selftest_null_cs, "test only: enter Guests with CS = 1");
  * call, it loads them; where it is not (Linux 7.x keeps it for KVM), we
  * return false without entering the Guest, and the caller goes back to
  * user space, whose entry code loads them, and restarts the read()
- * (H:095).  Interrupts stay off from that check until the Guest runs,
+ * (H:145).  Interrupts stay off from that check until the Guest runs,
  * so nothing can take the registers away in between.
  */
 static bool lguest_run_guest_once(struct lguest *lg)
@@ -446,9 +446,9 @@ static bool lguest_run_guest_once(struct lguest *lg)
 	return true;
 }
 
-/*H:095
+/*H:145
  * The Launcher's FPU registers were not loaded, and only the way back to
- * user space may load them on this kernel (H:090).  So read() returns
+ * user space may load them on this kernel (H:165).  So read() returns
  * -ERESTARTNOINTR with TIF_NOTIFY_SIGNAL set: that flag sends the return
  * to user space through the signal code, which (no signal being due)
  * rewinds the Launcher to its read() system call, and on the way out the
@@ -462,10 +462,10 @@ static int restart_for_fpu(void)
 	return -ERESTARTNOINTR;
 }
 
-/*H:480
- * Back in core.c, beside the world switch, is the loop that ties it all
- * together.  read() on /dev/lguest comes here: run the Guest until the
- * Launcher has to do something.  Pending asynchronous hypercalls are run
+/*H:140
+ * From that read() we come back to core.c, to the loop that ties it all
+ * together, which sits beside the world switch it drives: run the Guest
+ * until the Launcher has to do something.  Pending asynchronous hypercalls are run
  * first, then a pending interrupt delivered; a halted Guest sleeps until
  * an interrupt arrives.  We stop for a signal, a break from another
  * Launcher thread, a DMA only the Launcher can handle, or the Guest's
@@ -536,7 +536,7 @@ int lguest_run(struct lguest *lg, char __user *out, size_t size)
 {
 	int ret;
 
-	/* Kicks go to us from now on: see H:050 for the barrier. */
+	/* Kicks go to us from now on: see H:190 for the barrier. */
 	WRITE_ONCE(lg->runner, current);
 	/* Pairs with lguest_kick(): it sees us, or we see its event. */
 	smp_mb();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*H:400
- * Interrupts and traps: what the run loop in core.c (H:480) does with
+ * Interrupts and traps: what the run loop in core.c (H:140) does with
  * each thing that stops the Guest, and what it gives the Guest before
  * each entry.
  *
@@ -351,7 +351,7 @@ static void fix_int_errcode(struct lguest *lg)
 
 /*H:470
  * The Switcher has brought us out of the Guest with the reason in
- * regs.trapnum (H:090), and here we act on it.  A hypercall is ours to
+ * regs.trapnum (H:165), and here we act on it.  A hypercall is ours to
  * run (H:530).  A page fault is first offered to the shadow page tables
  * (H:320), which fill in a mapping the Guest's own page tables already
  * allow; only a fault the Guest's tables would take on real hardware is

@@ -31,7 +31,7 @@
 /* How many shadow page-table roots a Guest keeps. */
 #define LG_SHADOW_ROOTS		4
 
-/*H:200
+/*H:125
  * struct lguest_regs is the Guest's register file as the Switcher saves it
  * when the Guest stops running.  The bottom part is what the CPU pushes on
  * an interrupt; the Switcher pushes the rest.  Each field is 64 bits wide
@@ -52,7 +52,7 @@ struct lg_dtr {
 	u64 base;
 } __packed;
 
-/*H:210
+/*H:150
  * struct lguest_pcpu is the Switcher's home on one CPU: the Host state it
  * must put back, the Guest registers, our GDT and TSS and an NMI stack.  It
  * is 16 KiB of ordinary kernel memory, naturally aligned, and the Host
@@ -103,15 +103,15 @@ struct lg_dma_binding {
 	u16 next;		/* under ring_lock */
 };
 
-/*H:220
+/*H:120
  * struct lguest is one Guest: everything the Host keeps for it between
- * runs.  LHREQ_INITIALIZE (H:130) makes it and the /dev/lguest file owns
+ * runs.  LHREQ_INITIALIZE (H:115) makes it and the /dev/lguest file owns
  * it, but it is counted: every key the Guest binds for DMA (H:710) holds a
  * reference too, because a sender on another CPU may be filling one of
  * its buffers while the file is closed.  The last reference frees it.
  *
  * While the Guest is not running its registers live in @regs; each entry
- * copies them into this CPU's struct lguest_pcpu (H:210) for the Switcher
+ * copies them into this CPU's struct lguest_pcpu (H:150) for the Switcher
  * and each exit copies them back.  The rest is grouped by who uses it:
  * the Launcher's memory that is the Guest's, the tables the Guest handed
  * us (checked before we use them), the shadow page tables, interrupts and
@@ -172,7 +172,7 @@ struct lguest {
 	atomic_t break_out;
 	wait_queue_head_t break_wq;
 
-	/* Once the Guest is dead: why (H:040), and whether read() said so. */
+	/* Once the Guest is dead: why (H:185), and whether read() said so. */
 	spinlock_t dead_lock;
 	bool dead;
 	bool death_reported;	/* under run_lock */

@@ -67,7 +67,7 @@ static bool is_worker(void)
  * but not the memory, and after exec() the same process has a new mm;
  * both are refused.  So is any kernel thread or io_uring worker: they may
  * share the mm, but their FPU registers are not the Launcher's, and the
- * Guest's FPU state *is* the Launcher's (H:090).
+ * Guest's FPU state *is* the Launcher's (H:165).
  */
 static bool is_launcher(struct lguest *lg)
 {
@@ -98,7 +98,7 @@ static void free_guest(struct lguest *lg)
 	lguest_put(lg);
 }
 
-/*H:130
+/*H:115
  * LHREQ_INITIALIZE makes the Guest: its memory is the Launcher's, from
  * "base" for "pfnlimit" pages; it starts at "start" on the page directory
  * at Guest-physical "pgdir", with the Guest kernel's segments at ring 1,
@@ -170,7 +170,7 @@ static int initialize(struct file *file, const u64 *args)
 	return 0;
 }
 
-/*H:140
+/*H:135
  * LHREQ_BREAK with a non-zero value gets the Guest's attention: it makes
  * the running read() return EAGAIN (waking a halted Guest to do so), and
  * every read() after it too, until someone writes LHREQ_BREAK with 0.
@@ -249,7 +249,7 @@ static ssize_t lguest_write(struct file *file, const char __user *in,
 	return -EINVAL;
 }
 
-/*H:120
+/*H:130
  * A read runs the Guest.  However the Guest died, in this read or while
  * nobody was running it (another Guest's DMA can kill it, and so can its
  * Launcher's address space going away), the first read that finds it

@@ -247,7 +247,7 @@ SYM_CODE_END(lguest_switcher_fault)
  * it relies on must already be, or still be, the Host's:
  *
  *  - its IST stacks come from the task register: ours carries copies of
- *    the Host's (H:090), so either TSS gives the Host's NMI and #MC stacks;
+ *    the Host's (H:165), so either TSS gives the Host's NMI and #MC stacks;
  *  - its kernel code and data selectors: slots 2 and 3 of our GDT are the
  *    Host's descriptors;
  *  - its GS base, which its paranoid entry either checks (rdmsr: a
@@ -260,7 +260,7 @@ SYM_CODE_END(lguest_switcher_fault)
  *    before it goes.
  *
  * What is left is a Host handler on our GDT and TSS, between the Host's
- * IDT coming back and C reloading the Host's tables (H:080): it finds all
+ * IDT coming back and C reloading the Host's tables (H:170): it finds all
  * of the above where it looks.  No NMI reaches a QEMU TCG Host, so this
  * argument, not a test, is what covers it.
  */

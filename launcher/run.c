@@ -212,7 +212,7 @@ int run_guest(struct guest *g)
 
 	/*L:420
 	 * The Guest is dead.  The read() that found it so failed with ENOENT
-	 * (H:120); the next one returns the Host's reason, a string.  A Guest
+	 * (H:130); the next one returns the Host's reason, a string.  A Guest
 	 * that powered itself off gave "Power down" as its reason, and we exit
 	 * with EXIT_GUEST_POWEROFF (0).  Any other reason means it crashed or
 	 * was killed: we print the reason and exit with EXIT_GUEST_FAILED.

@@ -17,7 +17,7 @@ if ! make -s -C "$TOP/tests/guests" OUT="$payload" >"$BUILD/guests-build.log" 2>
 fi
 echo "PASS guests-build"
 
-# The Switcher's exception fixup, through the test-only module (H:085).
+# The Switcher's exception fixup, through the test-only module (H:175).
 selftest=$BUILD/guests-selftest
 rm -rf "$selftest"
 mkdir -p "$selftest/selftest"
@@ -46,7 +46,7 @@ $bench --host 6.12 --cpu max --smp 2 --timeout 600 --payload "$payload" guests
 # Debian 13's own kernel (on the AMD model; Debian 12's 6.12 ran on max)
 # and trixie-backports' 7.x: its current series on max and the AMD model,
 # and the series before.  7.x's deferred timer rearm and lazy preemption
-# are what the interrupt replay (S:150) and the run loop (H:480) must
+# are what the interrupt replay (S:150) and the run loop (H:140) must
 # honour: the clock-event Guest and the fairness test are the ones that
 # hung it before.
 $bench --host trixie --cpu EPYC --smp 2 --timeout 600 --payload "$payload" guests nmi

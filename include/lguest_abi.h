@@ -186,15 +186,19 @@ struct lguest_net {
 
 /*D:010
  * Devices are described by an array of LGUEST_MAX_DEVICES of these, which
- * the Launcher places in the page just above the top of Guest memory.
+ * the Launcher places in the page just above the top of Guest memory: room
+ * for five devices that do I/O (each binding at most two of the
+ * LGUEST_MAX_DMA keys a Guest may hold), and one more for the power button,
+ * which binds none.  A slot whose type is 0 is empty.
  */
-#define LGUEST_MAX_DEVICES	(LGUEST_MAX_DMA / 2)
+#define LGUEST_MAX_DEVICES	(LGUEST_MAX_DMA / 2 + 1)
 
 struct lguest_device_desc {
 	__u16 type;
 #define LGUEST_DEVICE_T_CONSOLE		1
 #define LGUEST_DEVICE_T_NET		2
 #define LGUEST_DEVICE_T_BLOCK		3
+#define LGUEST_DEVICE_T_POWER		4	/* D:100: the power button */
 	__u16 features;
 #define LGUEST_NET_F_SLOT_MASK		0x03FF	/* Net: our slot in the page */
 #define LGUEST_BLOCK_F_READONLY		0x0001	/* Block: writes will fail */
@@ -210,6 +214,24 @@ struct lguest_device_desc {
 	__u16 num_pages;
 	__u32 pfn;
 };
+
+/*D:100
+ * The power button (LGUEST_DEVICE_T_POWER) is how the Host asks a Guest to
+ * shut down cleanly, the way a PC's ACPI power button does.  It has no
+ * pages, binds no DMA and sends none: it is a descriptor and an interrupt.
+ *
+ * The Guest's driver claims it and asks for its interrupt; the bus then
+ * sets DRIVER_OK in its status, which tells the Launcher someone is
+ * listening.  When the Launcher is asked to stop the Guest (SIGTERM), it
+ * looks at that status: with DRIVER_OK set it raises the device's
+ * interrupt once and gives the Guest a while to power itself off; the
+ * driver answers with orderly_poweroff(), which runs the Guest's
+ * /sbin/poweroff (its init then stops everything and powers off), forcing
+ * the power off if that cannot be run.  Without DRIVER_OK (a kernel with no
+ * driver, or one still booting) the Launcher just stops, as it always did.
+ * The Launcher puts the button after every other device, so a Guest that
+ * only knows five slots still finds all the others.
+ */
 
 /*L:010
  * The Launcher controls a Guest through /dev/lguest.  Every write() is an

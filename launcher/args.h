@@ -18,9 +18,10 @@
 
 /*
  * How many devices the command line may ask for: the Guest's lguest bus has
- * LGUEST_MAX_DEVICES descriptors, and the console always takes one.
+ * LGUEST_MAX_DEVICES descriptors, and the console and the power button
+ * always take one each.
  */
-#define LAUNCH_MAX_DEVICES	(LGUEST_MAX_DEVICES - 1)
+#define LAUNCH_MAX_DEVICES	(LGUEST_MAX_DEVICES - 2)
 
 struct device_kind;
 

@@ -43,6 +43,10 @@ const char launch_usage[] =
 "                            pseudo-terminal, its path printed on stderr),\n"
 "                            socket:PATH (a Unix socket, one client at a\n"
 "                            time) or file:PATH (output appended, no input)\n"
+"      --shutdown-timeout=SECONDS\n"
+"                            on SIGTERM, how long a Guest with the power\n"
+"                            button driver has to power off before it is\n"
+"                            killed (default 30; 0: kill it at once)\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
@@ -51,7 +55,10 @@ const char launch_usage[] =
 "sees them in command-line order: the first disk is /dev/lgba, the first\n"
 "network device eth0.\n"
 "Exit status: 0 when the Guest powers off, 1 when it crashes or cannot\n"
-"run, 2 for a bad command line or unusable input file.\n";
+"run, 2 for a bad command line or unusable input file.\n"
+"SIGTERM (and SIGINT when --console is not tty) asks the Guest to power\n"
+"off, if its kernel has the lguest power button driver; a second one, or\n"
+"the timeout, kills it (as SIGTERM does a Guest without the driver).\n";
 
 /*L:110
  * Memory is given in megabytes, as a plain decimal number: "64", not "64M"
@@ -80,10 +87,36 @@ static int parse_mem(const char *s, unsigned long *mb, char *err,
 	return 0;
 }
 
+/*L:115
+ * --shutdown-timeout is a plain decimal number of seconds too, up to a
+ * day; 0 means no wait at all.
+ */
+static int parse_timeout(const char *s, unsigned int *secs, char *err,
+			 size_t errlen)
+{
+	char *end;
+	unsigned long val;
+
+	if (s[0] < '0' || s[0] > '9')
+		return error_text(err, errlen,
+				  "--shutdown-timeout=%s is not a number of seconds", s);
+	errno = 0;
+	val = strtoul(s, &end, 10);
+	if (errno || *end)
+		return error_text(err, errlen,
+				  "--shutdown-timeout=%s is not a number of seconds", s);
+	if (val > LAUNCH_SHUTDOWN_TIMEOUT_MAX)
+		return error_text(err, errlen,
+				  "--shutdown-timeout=%s is more than %u seconds (a day)",
+				  s, LAUNCH_SHUTDOWN_TIMEOUT_MAX);
+	*secs = val;
+	return 0;
+}
+
 /*L:125
  * Devices are kept in the order the user gave them, which is the order the
- * Guest finds them on its bus.  The bus has room for five, and the console
- * is always the first.
+ * Guest finds them on its bus.  The bus has room for six: the console is
+ * always the first, and the power button (L:800) always the last.
  */
 static int add_device(struct launch_config *cfg, const struct device_kind *kind,
 		      const char *arg, char *err, size_t errlen)
@@ -109,10 +142,13 @@ _Static_assert(LAUNCH_MAX_DEVICES == 4, "the usage text says at most 4 devices")
  * what getopt returns to the kind, whose parse checks the argument.
  */
 #define DEVICE_OPTION_BASE	256
+/* Our own options that have no letter: past every letter, below the kinds. */
+#define OPT_SHUTDOWN_TIMEOUT	128
 
 static const struct option launch_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "initrd", required_argument, NULL, 'i' },
+	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 };
@@ -132,7 +168,7 @@ static const struct device_kind *device_option_kind(int c)
 	const struct device_kind *const *kind;
 
 	for_each_device_kind(kind)
-		if (device_option_val(kind) == c)
+		if ((*kind)->option && device_option_val(kind) == c)
 			return *kind;
 	return NULL;
 }
@@ -146,6 +182,8 @@ static void device_options(struct option *opts, char *shorts)
 	memcpy(opts, launch_options, sizeof(launch_options));
 	memcpy(shorts, LAUNCH_SHORT_OPTIONS, len);
 	for_each_device_kind(kind) {
+		if (!(*kind)->option)
+			continue;
 		opts[n].name = (*kind)->option;
 		opts[n].has_arg = required_argument;
 		opts[n].flag = NULL;
@@ -190,6 +228,7 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 	int c;
 
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->shutdown_timeout = LAUNCH_SHUTDOWN_TIMEOUT;
 	err[0] = '\0';
 	device_options(opts, shorts);
 	/* getopt keeps state between calls: start afresh every time. */
@@ -217,6 +256,15 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 				return error_text(err, errlen,
 						  "--initrd needs a file name");
 			cfg->initrd = optarg;
+			break;
+		case OPT_SHUTDOWN_TIMEOUT:
+			if (cfg->shutdown_timeout_given)
+				return error_text(err, errlen,
+						  "--shutdown-timeout given more than once");
+			cfg->shutdown_timeout_given = true;
+			if (parse_timeout(optarg, &cfg->shutdown_timeout, err,
+					  errlen))
+				return -1;
 			break;
 		case 'h':
 			cfg->help = true;

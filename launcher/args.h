@@ -23,6 +23,13 @@
  */
 #define LAUNCH_MAX_DEVICES	(LGUEST_MAX_DEVICES - 2)
 
+/*
+ * --shutdown-timeout: how long a Guest asked to power off (SIGTERM) has
+ * before it is killed, in seconds; 0 kills it at once.
+ */
+#define LAUNCH_SHUTDOWN_TIMEOUT		30
+#define LAUNCH_SHUTDOWN_TIMEOUT_MAX	86400
+
 struct device_kind;
 
 /* A device on the command line: which kind (devices.h), and its argument. */
@@ -64,6 +71,9 @@ struct launch_config {
 	enum launch_console_kind console;
 	const char *console_path;
 	bool console_given;
+	/* --shutdown-timeout, in seconds (LAUNCH_SHUTDOWN_TIMEOUT unless given). */
+	unsigned int shutdown_timeout;
+	bool shutdown_timeout_given;
 	char cmdline[LAUNCH_CMDLINE_MAX];
 };
 

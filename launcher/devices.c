@@ -144,10 +144,10 @@ void trigger_irq(struct guest *g, uint32_t irq)
 }
 
 /*L:270
- * The descriptor page starts empty.  The console, the one kind set up
- * whatever the command line says, is always the first device; the ones
- * from the command line follow in the order given, each made by its own
- * kind's setup.
+ * The descriptor page starts empty.  The console, set up whatever the
+ * command line says, is always the first device; the ones from the
+ * command line follow in the order given, each made by its own kind's
+ * setup; the power button, also always there, comes last (L:800).
  */
 void setup_devices(struct guest *g, const struct launch_config *cfg)
 {
@@ -157,8 +157,11 @@ void setup_devices(struct guest *g, const struct launch_config *cfg)
 	memset(guest_ptr(g, g->layout.device_page, GUEST_PAGE_SIZE), 0,
 	       GUEST_PAGE_SIZE);
 	for_each_device_kind(kind)
-		if ((*kind)->always)
+		if ((*kind)->always && !(*kind)->last)
 			(*kind)->setup(g, cfg, NULL);
 	for (i = 0; i < cfg->ndevices; i++)
 		cfg->devices[i].kind->setup(g, cfg, cfg->devices[i].arg);
+	for_each_device_kind(kind)
+		if ((*kind)->always && (*kind)->last)
+			(*kind)->setup(g, cfg, NULL);
 }

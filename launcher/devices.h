@@ -6,9 +6,9 @@
  *
  * devices.c owns the list, the descriptor page and the plumbing all
  * devices share (DMA buffers to iovecs, finding a buffer the Guest bound,
- * raising interrupts); console.c, block.c and net.c each declare their
- * kinds of device (the console; disks; tap and shared networks) as a
- * struct device_kind.
+ * raising interrupts); console.c, block.c, net.c and power.c each declare
+ * their kinds of device (the console; disks; tap and shared networks; the
+ * power button) as a struct device_kind.
  */
 #ifndef _LGUEST_DEVICES_H
 #define _LGUEST_DEVICES_H
@@ -34,7 +34,7 @@ struct device;
  * every kind so declared; neither names any.
  */
 struct device_kind {
-	const char *option;		/* "block": --block=ARG */
+	const char *option;		/* "block": --block=ARG, or NULL for none */
 	int short_option;		/* 'b': -b ARG, or 0 for none */
 
 	/*
@@ -43,6 +43,12 @@ struct device_kind {
 	 * kind is not one of the LAUNCH_MAX_DEVICES the command line adds.
 	 */
 	bool always;
+
+	/*
+	 * An "always" kind set up after the command line's devices instead
+	 * (the power button), so that they keep the slots they always had.
+	 */
+	bool last;
 
 	/*
 	 * Check the shape of @arg (no file is opened) and note in @cfg what

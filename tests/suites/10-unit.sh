@@ -146,3 +146,13 @@ if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
 else
 	echo "FAIL test-block-builds: compiler error"
 fi
+
+# The power button (launcher/power.c): SIGTERM and SIGINT with and without a
+# Guest driver, the timeout and a second signal, each in a child process.
+if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
+	-I"$TOP/include" -I"$TOP/tests/unit" -o "$out/test-power" \
+	"$TOP/tests/unit/test_power.c"; then
+	"$out/test-power"
+else
+	echo "FAIL test-power-builds: compiler error"
+fi

@@ -239,6 +239,48 @@ int main(void)
 	}
 	rc = parse(&cfg, err, "-c", "pty", "64", "k", NULL);
 	expect_error("console-no-short-option", "unknown option '-c'", rc, err);
+	/* --shutdown-timeout: 30 s unless given, 0 to a day, digits only. */
+	rc = parse(&cfg, err, "64", "k", NULL);
+	result(rc == 0 && cfg.shutdown_timeout == 30 && !cfg.shutdown_timeout_given,
+	       "shutdown-timeout-default", "rc %d timeout %u", rc,
+	       cfg.shutdown_timeout);
+	rc = parse(&cfg, err, "--shutdown-timeout=5", "64", "k", NULL);
+	result(rc == 0 && cfg.shutdown_timeout == 5 && cfg.shutdown_timeout_given,
+	       "shutdown-timeout", "rc %d err '%s' timeout %u", rc, err,
+	       cfg.shutdown_timeout);
+	rc = parse(&cfg, err, "--shutdown-timeout", "0", "64", "k", NULL);
+	result(rc == 0 && cfg.shutdown_timeout == 0 && cfg.mem_mb == 64,
+	       "shutdown-timeout-zero", "rc %d err '%s' timeout %u", rc, err,
+	       cfg.shutdown_timeout);
+	rc = parse(&cfg, err, "--shutdown-timeout=86400", "64", "k", NULL);
+	result(rc == 0 && cfg.shutdown_timeout == 86400, "shutdown-timeout-max",
+	       "rc %d err '%s'", rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout=86401", "64", "k", NULL);
+	expect_error("shutdown-timeout-too-big",
+		     "--shutdown-timeout=86401 is more than 86400 seconds", rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout=99999999999999999999999", "64",
+		   "k", NULL);
+	expect_error("shutdown-timeout-overflow", "is not a number of seconds",
+		     rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout=5s", "64", "k", NULL);
+	expect_error("shutdown-timeout-suffix",
+		     "--shutdown-timeout=5s is not a number of seconds", rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout=-1", "64", "k", NULL);
+	expect_error("shutdown-timeout-negative", "is not a number of seconds",
+		     rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout=", "64", "k", NULL);
+	expect_error("shutdown-timeout-empty", "is not a number of seconds", rc,
+		     err);
+	rc = parse(&cfg, err, "--shutdown-timeout=1", "--shutdown-timeout=2", "64",
+		   "k", NULL);
+	expect_error("shutdown-timeout-twice",
+		     "--shutdown-timeout given more than once", rc, err);
+	rc = parse(&cfg, err, "--shutdown-timeout", NULL);
+	expect_error("shutdown-timeout-no-argument",
+		     "option '--shutdown-timeout' needs an argument", rc, err);
+	result(strstr(launch_usage, "--shutdown-timeout=SECONDS") &&
+	       strstr(launch_usage, "SIGTERM"), "usage-shutdown-timeout",
+	       "usage text does not mention --shutdown-timeout and SIGTERM");
 	/* The Guest sees devices in command-line order, whatever their kind. */
 	rc = parse(&cfg, err, "--sharenet=lan", "-b", "ro:root.img", "-t",
 		   "bridge:br0", "--block=scratch.img", "64", "k", NULL);
@@ -263,6 +305,11 @@ int main(void)
 	result(rc == 0 && cfg.ndevices == 0 && !cfg.initrd && cfg.mem_mb == 32 &&
 	       cfg.console == LAUNCH_CONSOLE_TTY && !cfg.console_path,
 	       "reparse", "rc %d", rc);
+	rc = parse(&cfg, err, "--shutdown-timeout=9", "64", "k", NULL);
+	rc = parse(&cfg, err, "32", "k2", NULL);
+	result(rc == 0 && cfg.shutdown_timeout == 30 && !cfg.shutdown_timeout_given,
+	       "shutdown-timeout-reparse", "rc %d timeout %u", rc,
+	       cfg.shutdown_timeout);
 
 	return failures ? 1 : 0;
 }

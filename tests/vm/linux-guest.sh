@@ -30,16 +30,20 @@ cs_between() {
 
 # start NAME FD [LAUNCHER ARGS...]: start a Guest whose console input is
 # file descriptor FD of this shell, output /tmp/NAME.out (stamped),
-# standard error /tmp/NAME.err and exit status /tmp/NAME.rc.
+# standard error /tmp/NAME.err and exit status /tmp/NAME.rc
+# (the Host uptime it exited at in /tmp/NAME.end).
 start() {
 	name=$1
 	fd=$2
 	shift 2
-	rm -f "/tmp/$name.in" "/tmp/$name.out" "/tmp/$name.err" "/tmp/$name.rc"
+	rm -f "/tmp/$name.in" "/tmp/$name.out" "/tmp/$name.err" "/tmp/$name.rc" \
+		"/tmp/$name.end"
 	mkfifo "/tmp/$name.in"
 	(
 		timeout -s KILL 900 lguest-launch "$@" <"/tmp/$name.in" 2>"/tmp/$name.err"
-		echo $? >"/tmp/$name.rc"
+		rc=$?
+		now >"/tmp/$name.end"
+		echo $rc >"/tmp/$name.rc"
 	) | stamp >"/tmp/$name.out" &
 	eval "exec $fd>/tmp/$name.in"
 	eval "start_$name=$(now)"
@@ -185,6 +189,118 @@ grep -qiE 'Oops|BUG:|WARNING:|Kernel panic|general protection' /tmp/g.out &&
 	fail linux-guest-log-clean "$(grep -m1 -iE 'Oops|BUG:|WARNING:|Kernel panic|general protection' /tmp/g.out)" ||
 	pass linux-guest-log-clean
 
+# --- SIGTERM: the power button ----------------------------------------------
+# The Launcher presses the Guest's power button (LGUEST_DEVICE_T_POWER); its
+# driver runs orderly_poweroff(), whose /sbin/poweroff has init stop
+# everything and power off; the Launcher exits 0.  Without a driver (the
+# freestanding Guests in guests.sh) SIGTERM still kills at once.
+#
+# sigterm_guest NAME FD [LAUNCHER ARGS...]: boot a Guest, check that its
+# power button has a driver, leave it idle a moment, then SIGTERM its
+# Launcher; sets t_kill (the Host's uptime then).  Fails and returns 1 if
+# the Guest does not get that far.
+sigterm_guest() {
+	sg=$1
+	sfd=$2
+	shift 2
+	start "$sg" "$sfd" "$@"
+	if ! wait_for "$sg" LGUEST-SHELL-READY $BOOT_LIMIT; then
+		fail "linux-sigterm-$sg-boot" "the Guest did not boot"
+		show "$sg"
+		return 1
+	fi
+	# Type, status and driver of every lguest device: the button is type
+	# 4, with ACKNOWLEDGE, DRIVER and DRIVER_OK (7) set by lguest_power.
+	send "$sfd" 'for d in /sys/bus/lguest/devices/*; do echo "DEV $(cat $d/type) $(cat $d/status) $(basename $(readlink $d/driver))"; done; echo B$((3+4))X'
+	if ! wait_for "$sg" 'B7X' 60; then
+		fail "linux-sigterm-$sg-devices" "no answer from the shell"
+		show "$sg"
+		return 1
+	fi
+	sleep 2
+	spid=$(pidof lguest-launch)
+	case $spid in
+	'' | *' '*)
+		fail "linux-sigterm-$sg-pid" "want one lguest-launch, have '$spid'"
+		return 1 ;;
+	esac
+	t_kill=$(now)
+	kill -TERM "$spid"
+}
+
+# ms_to_exit NAME: milliseconds from t_kill to the Launcher's exit.
+ms_to_exit() {
+	echo $(($(cs_between "$t_kill" "$(cat "/tmp/$1.end")") * 10))
+}
+
+if sigterm_guest s 4 $LAUNCH_ARGS; then
+	if grep -qE '^[0-9.]+ DEV 4 7 lguest_power' /tmp/s.out; then
+		pass linux-power-button-driver-ok
+	else
+		fail linux-power-button-driver-ok "no 'DEV 4 7 lguest_power': $(grep -E '^[0-9.]+ DEV' /tmp/s.out | cut -d' ' -f2- | tr -d '\r' | tr '\n' ';')"
+	fi
+	rc=$(wait_exit s 60)
+	ms=$(ms_to_exit s 2>/dev/null)
+	echo "METRIC linux-guest-sigterm-to-poweroff-ms ${ms:-none}"
+	# The driver, then init's shutdown, then the kernel's power off.
+	a=$(stamp_of s 'the Host asks us to power off')
+	b=$(stamp_of s 'LGUEST-INIT: the system is going down for poweroff')
+	c=$(stamp_of s 'reboot: Power down')
+	if [ "$rc" = 0 ] && [ -n "$a" ] && [ -n "$b" ] && [ -n "$c" ] &&
+		[ "$(cs_between "$a" "$b")" -ge 0 ] && [ "$(cs_between "$b" "$c")" -ge 0 ] &&
+		grep -qE '^[0-9.]+ LGUEST-INIT: requesting system poweroff' /tmp/s.out; then
+		pass linux-sigterm-orderly-poweroff
+		echo "sigterm console: $(grep -E 'asks us to power off|LGUEST-INIT|reboot: Power down' /tmp/s.out | cut -d' ' -f2- | tr -d '\r' | tr '\n' '|')"
+	else
+		fail linux-sigterm-orderly-poweroff "exit '${rc:-none}', driver '$a' init '$b' power down '$c'"
+		show s 30
+	fi
+	if [ -n "$ms" ] && [ "$ms" -le 15000 ]; then
+		pass linux-sigterm-within-15s
+	else
+		fail linux-sigterm-within-15s "the Launcher took ${ms:-more than 60000} ms to exit"
+	fi
+	[ -s /tmp/s.err ] && fail linux-sigterm-quiet "stderr: $(head -c 300 /tmp/s.err)" ||
+		pass linux-sigterm-quiet
+fi
+exec 4>&-
+
+if [ "$MODE" = full ]; then
+	# An init that ignores the poweroff: killed after --shutdown-timeout
+	# (2 s), as SIGTERM always killed (status 143, 128 + SIGTERM).
+	if sigterm_guest i 4 --shutdown-timeout=2 $LAUNCH_ARGS lguest_test_ignore_poweroff; then
+		rc=$(wait_exit i 60)
+		ms=$(ms_to_exit i 2>/dev/null)
+		echo "METRIC linux-guest-sigterm-timeout-2s-ms ${ms:-none}"
+		if [ "$rc" = 143 ] && [ -n "$ms" ] && [ "$ms" -ge 1800 ] && [ "$ms" -le 4000 ] &&
+			grep -qE '^[0-9.]+ LGUEST-INIT: ignoring the poweroff signal' /tmp/i.out &&
+			! grep -qE '^[0-9.]+ .*reboot: Power down' /tmp/i.out; then
+			pass linux-sigterm-timeout-kills
+		else
+			fail linux-sigterm-timeout-kills "exit '${rc:-none}' after ${ms:-?} ms (want 143 after about 2000)"
+			show i 20
+		fi
+	fi
+	exec 4>&-
+	# The same init, the default 30 s: a second SIGTERM kills at once.
+	if sigterm_guest j 4 $LAUNCH_ARGS lguest_test_ignore_poweroff; then
+		wait_for j 'ignoring the poweroff signal' 20
+		t_kill=$(now)
+		kill -TERM "$spid"
+		rc=$(wait_exit j 30)
+		ms=$(ms_to_exit j 2>/dev/null)
+		echo "METRIC linux-guest-second-sigterm-ms ${ms:-none}"
+		if [ "$rc" = 143 ] && [ -n "$ms" ] && [ "$ms" -le 1000 ] &&
+			grep -qE '^[0-9.]+ LGUEST-INIT: ignoring the poweroff signal' /tmp/j.out; then
+			pass linux-sigterm-second-kills
+		else
+			fail linux-sigterm-second-kills "exit '${rc:-none}' ${ms:-?} ms after the second SIGTERM"
+			show j 20
+		fi
+	fi
+	exec 4>&-
+fi
+
 # --- A Guest panic: non-zero exit, with the reason ------------------------
 panic_test() {
 	start c 4 $LAUNCH_ARGS
@@ -212,17 +328,23 @@ fi
 # --- A terminal: raw while the Guest runs, restored however we leave -----
 # ptyrun (tests/linux-guest/ptyrun.c) runs the Launcher on a pseudo-terminal.
 if [ "$MODE" = full ] && [ -x "$P/ptyrun" ]; then
-	for how in poweroff:0 crash:1 sigterm:signal_15 sighup:signal_1; do
-		m=${how%:*}
-		want=$(echo "${how#*:}" | tr _ ' ')
-		timeout 600 "$P/ptyrun" "$m" lguest-launch $LAUNCH_ARGS >/tmp/pty.out 2>/tmp/pty.err
+	# NAME:MODE:EXIT[:OPTION]: a SIGTERM with --shutdown-timeout=0 kills at
+	# once, as it always did; without, the Guest powers off.
+	for how in poweroff:poweroff:0 crash:crash:1 \
+		sigterm:sigterm:signal_15:--shutdown-timeout=0 \
+		sigterm-poweroff:sigterm:0 sighup:sighup:signal_1; do
+		tname=$(echo "$how" | cut -d: -f1)
+		m=$(echo "$how" | cut -d: -f2)
+		want=$(echo "$how" | cut -d: -f3 | tr _ ' ')
+		opt=$(echo "$how" | cut -d: -f4)
+		timeout 600 "$P/ptyrun" "$m" lguest-launch $opt $LAUNCH_ARGS >/tmp/pty.out 2>/tmp/pty.err
 		got="$(grep -a '^PTY-' /tmp/pty.out | tr '\n' ' ')"
 		if grep -aq '^PTY-RAW yes' /tmp/pty.out && grep -aq '^PTY-ECHO yes' /tmp/pty.out &&
 			grep -aq "^PTY-EXIT $want\$" /tmp/pty.out &&
 			grep -aq '^PTY-RESTORED yes' /tmp/pty.out; then
-			pass "linux-terminal-$m"
+			pass "linux-terminal-$tname"
 		else
-			fail "linux-terminal-$m" "want exit '$want': $got $(head -c 200 /tmp/pty.err)"
+			fail "linux-terminal-$tname" "want exit '$want': $got $(head -c 200 /tmp/pty.err)"
 		fi
 	done
 fi

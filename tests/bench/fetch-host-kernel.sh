@@ -30,6 +30,9 @@
 #	kdir		a path to give the module build as KDIR
 #	version		"KERNELRELEASE PACKAGE-VERSION"
 #	modules		the image's /lib/modules/KERNELRELEASE
+# Exit status 3 means the suite has no kernel of the series asked for (a
+# series backports has dropped), which callers skip rather than fail; any
+# other failure is 1.
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -56,7 +59,10 @@ linux-image-[0-9]*.[0-9]*.[0-9]*) image=$meta ;;
 [0-9]*.[0-9]*)
 	image=$(apt_cache pkgnames "linux-image-$meta." 2>/dev/null |
 		grep -E "^linux-image-${meta//./\\.}\.[0-9]+\+deb[0-9]+-amd64\$" | sort -V | tail -1 || true)
-	[ -n "$image" ] || die "${suite:-the apt of this machine} has no amd64 kernel of the $meta series"
+	if [ -z "$image" ]; then
+		echo "bench: ${suite:-the apt of this machine} has no amd64 kernel of the $meta series" >&2
+		exit 3
+	fi
 	;;
 esac
 for try in 1 2 3; do

@@ -137,22 +137,20 @@ else
 	echo "FAIL test-boot-builds: compiler error"
 fi
 
+# device_test NAME: tests/unit/test_NAME.c, which includes the Launcher's
+# device file it tests and stands in for the rest; built, then run.
+device_test() {
+	if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
+		-I"$TOP/include" -I"$TOP/tests/unit" -o "$out/test-$1" \
+		"$TOP/tests/unit/test_$1.c"; then
+		"$out/test-$1"
+	else
+		echo "FAIL test-$1-builds: compiler error"
+	fi
+}
 # The block device (launcher/block.c): its argument, disk sizes, request
 # checks, and its request handler on a real file with a pretend Guest.
-if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
-	-I"$TOP/include" -I"$TOP/tests/unit" -o "$out/test-block" \
-	"$TOP/tests/unit/test_block.c"; then
-	"$out/test-block"
-else
-	echo "FAIL test-block-builds: compiler error"
-fi
-
+device_test block
 # The power button (launcher/power.c): SIGTERM and SIGINT with and without a
 # Guest driver, the timeout and a second signal, each in a child process.
-if cc -O1 -g -Wall -Wextra -Wno-unused-parameter -Werror -I"$TOP/launcher" \
-	-I"$TOP/include" -I"$TOP/tests/unit" -o "$out/test-power" \
-	"$TOP/tests/unit/test_power.c"; then
-	"$out/test-power"
-else
-	echo "FAIL test-power-builds: compiler error"
-fi
+device_test power

@@ -62,6 +62,8 @@ run() {
 	res=$($bench --host "$host" --cpu "$1" --smp "$2" --timeout "$3" \
 		--payload "$out/$4" $tests)
 	echo "$res"
+	# A kernel series the archive has dropped ran nothing (run-vm.sh said so).
+	grep -q "^SKIP \[$tag\] host-kernel:" <<<"$res" && return
 	# Every configuration must get as far as powering its Guest off.
 	grep -q "^[A-Z]* \[$tag\] linux-poweroff-exit-0" <<<"$res" ||
 		echo "FAIL [$tag] linux-guest-ran: the bench gave no poweroff result"

@@ -25,8 +25,9 @@ cache_lock() {
 }
 
 # Extra options for every apt command below: empty for this machine's own
-# apt, or what apt_private sets.
+# apt, or what apt_private sets (with APT_DIR, its directory).
 APT_OPTS=()
+APT_DIR=
 
 # apt_get, apt_cache: apt-get and apt-cache with APT_OPTS.
 apt_get() {
@@ -54,6 +55,7 @@ apt_private() {
 		mv "$a/sources.list.tmp" "$a/sources.list"
 	fi
 	[ -f "$a/status" ] || : >"$a/status"
+	APT_DIR=$a
 	APT_OPTS=(-o "Dir::Etc::SourceList=$a/sources.list"
 		-o "Dir::Etc::SourceParts=$a/parts"
 		-o "Dir::Etc::Preferences=$a/prefs/none"
@@ -98,6 +100,16 @@ apt_download() {
 pkg_dep() {
 	apt_cache depends "$1" 2>/dev/null |
 		awk -v re="${2:-.}" '$1 == "Depends:" && $2 ~ re { print $2; exit }'
+}
+
+# apt_stamp: a checksum of everything apt's answers depend on, the names
+# and times of its package lists and of its configuration.  While it stays
+# the same, a question asked of apt gets the answer it got before.
+apt_stamp() {
+	local lists=/var/lib/apt/lists etc=/etc/apt
+	[ -z "$APT_DIR" ] || { lists=$APT_DIR/lists; etc=$APT_DIR/sources.list; }
+	find "$lists" "$etc" -maxdepth 2 -printf '%p %T@ %s\n' 2>/dev/null |
+		sort | cksum | cut -d' ' -f1
 }
 
 # pkg_version PKG: the candidate version apt would install.

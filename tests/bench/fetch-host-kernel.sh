@@ -30,6 +30,7 @@
 #	kdir		a path to give the module build as KDIR
 #	version		"KERNELRELEASE PACKAGE-VERSION"
 #	modules		the image's /lib/modules/KERNELRELEASE
+#	vmlinux		the kernel uncompressed, if it has a PVH entry point
 # Exit status 3 means the suite has no kernel of the series asked for (a
 # series backports has dropped), which callers skip rather than fail; any
 # other failure is 1.
@@ -48,39 +49,64 @@ linux-*) ;;
 *) suite=$meta; meta=linux-image-amd64 ;;
 esac
 [ -z "$suite" ] || apt_private "$suite"
-# A kernel's own package (linux-image-7.2.12+deb13-amd64) is the image;
-# a meta package names it.  An empty answer means apt's lists are missing,
-# or being rewritten by an apt-get running at this moment: wait, refresh,
-# ask again.
-image=
-case $meta in
-linux-image-[0-9]*.[0-9]*.[0-9]*) image=$meta ;;
-# A series (SUITE:7.2): the newest of its kernels the suite has.
-[0-9]*.[0-9]*)
-	image=$(apt_cache pkgnames "linux-image-$meta." 2>/dev/null |
-		grep -E "^linux-image-${meta//./\\.}\.[0-9]+\+deb[0-9]+-amd64\$" | sort -V | tail -1 || true)
-	if [ -z "$image" ]; then
-		echo "bench: ${suite:-the apt of this machine} has no amd64 kernel of the $meta series" >&2
-		exit 3
-	fi
-	;;
-esac
-for try in 1 2 3; do
-	[ -z "$image" ] || break
-	image=$(pkg_dep "$meta" '^linux-image-')
-	[ -z "$image" ] || break
-	sleep $((try * 5))
-	[ "$(id -u)" -ne 0 ] || apt_get update -qq >&2 || true
-done
-[ -n "$image" ] || die "cannot resolve ${suite:+$suite:}$meta: is apt's package list current?"
-image=${image%-unsigned}
+
+# resolve: set image and version to the kernel package META names and the
+# version apt would install, checking that its headers have that version.
+resolve() {
+	# A kernel's own package (linux-image-7.2.12+deb13-amd64) is the image;
+	# a meta package names it.  An empty answer means apt's lists are missing,
+	# or being rewritten by an apt-get running at this moment: wait, refresh,
+	# ask again.
+	image=
+	case $meta in
+	linux-image-[0-9]*.[0-9]*.[0-9]*) image=$meta ;;
+	# A series (SUITE:7.2): the newest of its kernels the suite has.
+	[0-9]*.[0-9]*)
+		image=$(apt_cache pkgnames "linux-image-$meta." 2>/dev/null |
+			grep -E "^linux-image-${meta//./\\.}\.[0-9]+\+deb[0-9]+-amd64\$" | sort -V | tail -1 || true)
+		if [ -z "$image" ]; then
+			echo "bench: ${suite:-the apt of this machine} has no amd64 kernel of the $meta series" >&2
+			exit 3
+		fi
+		;;
+	esac
+	for try in 1 2 3; do
+		[ -z "$image" ] || break
+		image=$(pkg_dep "$meta" '^linux-image-')
+		[ -z "$image" ] || break
+		sleep $((try * 5))
+		[ "$(id -u)" -ne 0 ] || apt_get update -qq >&2 || true
+	done
+	[ -n "$image" ] || die "cannot resolve ${suite:+$suite:}$meta: is apt's package list current?"
+	image=${image%-unsigned}
+	krel=${image#linux-image-}
+	version=$(pkg_version "$image")
+	[ -n "$version" ] || die "no candidate version for $image"
+	headers=linux-headers-$krel
+	hversion=$(pkg_version "$headers")
+	[ "$hversion" = "$version" ] ||
+		die "$image is $version but $headers is ${hversion:-missing}: they must match"
+}
+
+# Each question to apt takes a second or more, and the bench asks this one
+# some forty times a run: the answer is kept with the apt_stamp it was
+# given under, and reused while the stamp is the same.
+memo=$LGUEST_CACHE/host-kernels/resolved/${suite:-this-machine}_$meta
+stamp=$(apt_stamp)
+image= version=
+if [ -r "$memo" ]; then
+	read -r m_stamp m_image m_version <"$memo" || true
+	[ "${m_stamp:-}" != "$stamp" ] || { image=$m_image; version=$m_version; }
+fi
+if [ -z "$image" ] || [ -z "$version" ]; then
+	image=
+	resolve
+	mkdir -p "${memo%/*}"
+	echo "$stamp $image $version" >"$memo.$$"
+	mv "$memo.$$" "$memo"
+fi
 krel=${image#linux-image-}
-version=$(pkg_version "$image")
-[ -n "$version" ] || die "no candidate version for $image"
 headers=linux-headers-$krel
-hversion=$(pkg_version "$headers")
-[ "$hversion" = "$version" ] ||
-	die "$image is $version but $headers is ${hversion:-missing}: they must match"
 
 # deps_of PKG REGEX: the packages PKG depends on whose names match REGEX.
 deps_of() {
@@ -164,7 +190,44 @@ fill_modules() {
 	rm -rf "$dir/debs"
 	touch "$dir/modules-done"
 }
+# The kernel itself, uncompressed (vmlinux), for QEMU to start through its
+# PVH entry point where the kernel has one (CONFIG_PVH): that skips the
+# firmware, the real-mode setup and the decompressor, which under TCG take
+# five of a boot's eight seconds.  Made on first need, like the modules.
+fill_vmlinux() {
+	[ -e "$dir/vmlinux-done" ] && return 0
+	rm -f "$dir/vmlinux"
+	if grep -qx 'CONFIG_PVH=y' "$dir/kdir/.config"; then
+		extract_vmlinux "$dir/vmlinuz" >"$dir/vmlinux.tmp" ||
+			die "cannot unpack the kernel in $dir/vmlinuz"
+		mv "$dir/vmlinux.tmp" "$dir/vmlinux"
+	fi
+	touch "$dir/vmlinux-done"
+}
+
+# extract_vmlinux BZIMAGE: print the ELF kernel inside a bzImage, found as
+# the kernel's own scripts/extract-vmlinux does: try each place where a
+# compressed stream's magic number appears, until one unpacks to an ELF file.
+extract_vmlinux() {
+	local magic tool off
+	for magic in 'fd377a585a xz' '28b52ffd zstd' '1f8b08 gzip'; do
+		tool=${magic#* }
+		magic=$(sed 's/../\\x&/g' <<<"${magic% *}")
+		for off in $(LC_ALL=C grep -abo "$(printf "$magic")" "$1" | cut -d: -f1); do
+			tail -c +$((off + 1)) "$1" | $tool -dc 2>/dev/null >"$dir/vmlinux.try"
+			if [ "$(head -c 4 "$dir/vmlinux.try")" = $'\x7fELF' ]; then
+				cat "$dir/vmlinux.try"
+				rm -f "$dir/vmlinux.try"
+				return 0
+			fi
+		done
+	done
+	rm -f "$dir/vmlinux.try"
+	return 1
+}
+
 cache_lock "host-kernel-$krel"
 fill
 fill_modules
+fill_vmlinux
 echo "$dir"

@@ -19,6 +19,7 @@ payloads=()
 kmods=()
 drives=()
 tests=()
+boot=auto
 
 usage() {
 	sed -n '/^    tests\/bench\/run-vm.sh/,/TEST\.\.\./{s/^    tests\/bench\///;p}' "$TOP/tests/README.md" >&2
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--payload) payloads+=("$2"); shift 2 ;;
 	--append) append=$2; shift 2 ;;
 	--kmod) kmods+=("$2"); shift 2 ;;
+	--boot) boot=$2; shift 2 ;;
 	--drive) drives+=(-drive "$2"); shift 2 ;;
 	-h|--help) usage ;;
 	-*) die "unknown option $1" ;;
@@ -150,13 +152,35 @@ done
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$out/initramfs.gz"
 
 # --- Boot -----------------------------------------------------------------
+# QEMU starts the kernel one of two ways.  The bzImage goes through the
+# firmware, the kernel's real-mode setup and its decompressor: five
+# seconds of a Host boot under TCG.  The uncompressed vmlinux, where the
+# kernel has a PVH entry point (fetch-host-kernel.sh), starts in the kernel
+# at once, but in 4-level paging: only the decompressor turns 5-level
+# paging on.  So a CPU model with LA57 boots the bzImage, and those
+# without it (the Intel and AMD models of the matrix) the vmlinux.
+case $boot in
+auto)
+	case $cpu in
+	Skylake-* | Cascadelake-* | Haswell* | Broadwell* | EPYC | EPYC-v* | EPYC-Rome* | EPYC-Milan*)
+		boot=pvh ;;
+	*) boot=bzimage ;;
+	esac
+	[ -f "$kernel/vmlinux" ] || boot=bzimage
+	;;
+pvh) [ -f "$kernel/vmlinux" ] || die "--boot pvh: the $meta kernel has no PVH entry point" ;;
+bzimage) ;;
+*) die "--boot must be auto, pvh or bzimage" ;;
+esac
+boot_image=$kernel/vmlinuz
+[ "$boot" = bzimage ] || boot_image=$kernel/vmlinux
 log=$out/console.log
-note "booting $tag (timeout ${timeout}s): ${tests[*]}"
+note "booting $tag ($boot, timeout ${timeout}s): ${tests[*]}"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg \
 	-cpu "$cpu" -smp "$smp" -m "$mem" \
-	-kernel "$kernel/vmlinuz" -initrd "$out/initramfs.gz" \
+	-kernel "$boot_image" -initrd "$out/initramfs.gz" \
 	-append "console=ttyS0 panic=-1 $host_append $append" \
 	${drives[@]+"${drives[@]}"} \
 	-display none -monitor none -serial "file:$log" \

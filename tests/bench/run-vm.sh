@@ -115,7 +115,10 @@ cp "$module" "$root/lguest/lguest.ko"
 cp "$TOP/tests/bench/vmlib.sh" "$root/lguest/vmlib.sh"
 copy_with_libs "$TOP/launcher/lguest-launch" /bin/lguest-launch
 mkdir -p "$BUILD/bench-tools"
-cc -O2 -Wall -I"$TOP/include" -o "$BUILD/bench-tools/lgreq" "$TOP/tests/bench/lgreq.c"
+# Built under a name of its own and renamed into place, so that a second
+# run-vm.sh started at the same moment never copies a half-written one.
+cc -O2 -Wall -I"$TOP/include" -o "$BUILD/bench-tools/lgreq.$$" "$TOP/tests/bench/lgreq.c"
+mv "$BUILD/bench-tools/lgreq.$$" "$BUILD/bench-tools/lgreq"
 copy_with_libs "$BUILD/bench-tools/lgreq" /bin/lgreq
 # Modules of the Host kernel itself (--kmod), with what they depend on, in
 # load order; the init inserts them before the tests run.

@@ -317,6 +317,23 @@ static void replay_host_interrupt(struct lguest_pcpu *pc, u64 vector)
 	lguest_call_host_irq_and_enable(handler);
 }
 
+/*
+ * Why the Guest stopped, for LHREQ_STATS: every entry ends in exactly one
+ * of these exits, so the switch count is their sum (L:015).
+ */
+static void count_exit(struct lguest_stats *st, u64 vector)
+{
+	BUILD_BUG_ON(LGUEST_STATS_TRAPS != FIRST_EXTERNAL_VECTOR);
+	if (vector & LG_SWITCHER_FAULT)
+		st->exit_switcher_fault++;
+	else if (vector < FIRST_EXTERNAL_VECTOR)
+		st->exit_trap[vector]++;
+	else if (vector == IA32_SYSCALL_VECTOR)
+		st->exit_syscall++;
+	else
+		st->exit_host_irq++;
+}
+
 /*H:175
  * The Switcher's exception fixup (S:125) is for states the checks in
  * H:620 should never let through, so no Guest can reach it.  To test it,
@@ -416,6 +433,7 @@ static bool lguest_run_guest_once(struct lguest *lg)
 		wrmsrq(MSR_IA32_S_CET, 0);
 	}
 
+	lg->stats.switches++;
 	lguest_enter(pc);
 	WRITE_ONCE(lg->running_cpu, -1);
 
@@ -430,6 +448,7 @@ static bool lguest_run_guest_once(struct lguest *lg)
 	lg->cr2 = pc->cr2;
 	lg->last_cpu = cpu;
 	vector = pc->regs.trapnum;
+	count_exit(&lg->stats, vector);
 
 	if (vector & LG_SWITCHER_FAULT) {
 		/* S:125: the CPU refused the Guest's state in ring 0. */

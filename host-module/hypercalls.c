@@ -73,9 +73,17 @@ static void guest_init(struct lguest *lg, u32 gpa)
 	lg->next_hcall = 0;
 }
 
+/* Hypercalls run, by number, for LHREQ_STATS: a bad number kills the Guest. */
+static void count_hcall(struct lguest *lg, u32 call)
+{
+	if (call < LHCALL_NR)
+		lg->stats.hcalls[call]++;
+}
+
 static void do_hcall(struct lguest *lg, struct hcall_args *a, u32 *ret)
 {
 	*ret = 0;
+	count_hcall(lg, a->call);
 	switch (a->call) {
 	case LHCALL_FLUSH_ASYNC:
 		/* The ring has already been run: nothing more to do. */
@@ -170,6 +178,8 @@ void lguest_do_async_hcalls(struct lguest *lg)
 			kill_guest(lg, "LGUEST_INIT in the hypercall ring");
 			return;
 		}
+		if (a.call < LHCALL_NR)
+			lg->stats.hcalls_async++;
 		do_hcall(lg, &a, &ret);
 		if (lguest_is_dead(lg) || lg->dma_is_pending)
 			return;
@@ -196,6 +206,7 @@ void lguest_do_hypercalls(struct lguest *lg)
 			kill_guest(lg, "hypercall %u before LGUEST_INIT", a.call);
 			return;
 		}
+		count_hcall(lg, a.call);
 		guest_init(lg, a.arg1);
 		lg->regs.rax = 0;
 		return;

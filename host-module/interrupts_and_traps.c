@@ -119,6 +119,17 @@ static void set_guest_irq_enabled(struct lguest *lg, u32 on)
 				 &on, 4);
 }
 
+/* What the Guest was given, for LHREQ_STATS. */
+static void count_delivery(struct lguest_stats *st, unsigned int num)
+{
+	if (num == IA32_SYSCALL_VECTOR)
+		st->syscalls_reflected++;
+	else if (num < FIRST_EXTERNAL_VECTOR)
+		st->traps_reflected++;
+	else
+		st->irqs_delivered++;
+}
+
 /*H:430
  * Delivering vector @num to the Guest, as the CPU would: if the Guest was
  * in user mode, switch to its kernel stack and push the old stack first;
@@ -168,6 +179,7 @@ static bool set_guest_interrupt(struct lguest *lg, unsigned int num, bool err)
 	regs->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
 	if (idt_type(hi) == GATE_INTERRUPT)
 		set_guest_irq_enabled(lg, 0);
+	count_delivery(&lg->stats, num);
 	return true;
 }
 
@@ -329,6 +341,7 @@ static bool emulate_io(struct lguest *lg)
 	if (in)
 		lg->regs.rax |= eax_mask;
 	lg->regs.rip = (u32)(lg->regs.rip + len);
+	lg->stats.io_emulated++;
 	return true;
 }
 
@@ -375,6 +388,7 @@ void lguest_handle_trap(struct lguest *lg)
 
 	switch (trap) {
 	case LGUEST_TRAP_ENTRY:
+		lg->stats.hcall_traps++;
 		lguest_do_hypercalls(lg);
 		return;
 	case X86_TRAP_PF:
@@ -382,6 +396,7 @@ void lguest_handle_trap(struct lguest *lg)
 		if (lguest_demand_page(lg, lg->cr2, regs->errcode) ||
 		    lguest_is_dead(lg))
 			return;
+		lg->stats.pf_guest++;
 		regs->errcode = lguest_guest_fault_code(lg, lg->cr2,
 							regs->errcode);
 		if (lg->lguest_data)

@@ -340,12 +340,14 @@ void lguest_send_dma(struct lguest *lg, u32 key, u32 udma)
 	put_page(page);
 
 	if (found) {
+		lg->stats.dma_host++;
 		used = transfer(lg, &dma, total, found);
 		binding_put(found);
 		lguest_write_mem(lg, udma + offsetof(struct lguest_dma, used_len),
 				 &used, sizeof(used));
 		return;
 	}
+	lg->stats.dma_launcher++;
 	lg->dma_is_pending = true;
 	lg->pending_dma = udma;
 	lg->pending_key = key;

@@ -115,7 +115,7 @@ struct lg_dma_binding {
  * and each exit copies them back.  The rest is grouped by who uses it:
  * the Launcher's memory that is the Guest's, the tables the Guest handed
  * us (checked before we use them), the shadow page tables, interrupts and
- * the timer, DMA, breaks, and the Guest's death.
+ * the timer, DMA, breaks, the Guest's death, and its statistics.
  */
 struct lguest {
 	refcount_t refs;	/* the file's, and each DMA binding's */
@@ -177,6 +177,12 @@ struct lguest {
 	bool dead;
 	bool death_reported;	/* under run_lock */
 	char dead_reason[LGUEST_REASON_MAX];
+
+	/*
+	 * What the Guest cost (LHREQ_STATS): plain increments, each by the
+	 * thread running the Guest (run_lock), where the event is handled.
+	 */
+	struct lguest_stats stats;
 };
 
 /* core.c */

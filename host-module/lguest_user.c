@@ -9,6 +9,8 @@
  *	EINVAL	the write is not a whole number of 64-bit words, is empty,
  *		names no known request, or has bad arguments;
  *	EINVAL	read() on a file with no initialized Guest;
+ *	EINVAL	LHREQ_STATS with a length it cannot serve, EFAULT with a
+ *		buffer it cannot write (H:137);
  *	EBUSY	LHREQ_INITIALIZE on a file that already has a Guest, or a
  *		second read() while one is running the Guest;
  *	EPERM	any request from outside the Launcher (see H:105).
@@ -49,6 +51,7 @@ static const unsigned int lhreq_words[] = {
 	[LHREQ_GETDMA] = 2,
 	[LHREQ_IRQ] = 2,
 	[LHREQ_BREAK] = 2,
+	[LHREQ_STATS] = 3,
 };
 
 /*
@@ -142,6 +145,7 @@ static int initialize(struct file *file, const u64 *args)
 	lg->mm = current->mm;
 	mmgrab(lg->mm);
 	lg->running_cpu = -1;
+	lg->stats.size = sizeof(lg->stats);
 	mutex_init(&lg->run_lock);
 	spin_lock_init(&lg->dead_lock);
 	init_waitqueue_head(&lg->break_wq);
@@ -192,6 +196,33 @@ static int do_break(struct lguest *lg, u64 on)
 	atomic_set(&lg->break_out, 0);
 	wake_up_all(&lg->break_wq);
 	return 0;
+}
+
+/*H:137
+ * LHREQ_STATS lets the Launcher see what its Guest cost: the counters in
+ * lg->stats (L:015), which the run loop and the handlers it calls bump as
+ * they go.  They are copied straight out, without a lock: only the thread
+ * running the Guest writes them, so between two read()s, and after the
+ * Guest's death, the copy is exact; one taken while another thread runs
+ * the Guest is a glance at moving counters.  A dead Guest's counters stay
+ * until the file is closed, which is when a Launcher wants them most.
+ *
+ * The buffer is the caller's to size: anything from the size field alone
+ * up to LGUEST_STATS_MAX, of which we fill what we have and say how much
+ * that was.  Where it points is checked by copy_to_user() itself, so a
+ * kernel address, an unmapped page or a read-only one fails with EFAULT
+ * (some bytes may have been written by then, as with read()).
+ */
+static long get_stats(struct lguest *lg, u64 uaddr, u64 len)
+{
+	size_t n;
+
+	if (len < sizeof(lg->stats.size) || len > LGUEST_STATS_MAX)
+		return -EINVAL;
+	n = min_t(size_t, len, sizeof(lg->stats));
+	if (copy_to_user(u64_to_user_ptr(uaddr), &lg->stats, n))
+		return -EFAULT;
+	return n;
 }
 
 static struct lguest *file_guest(struct file *file)
@@ -245,6 +276,8 @@ static ssize_t lguest_write(struct file *file, const char __user *in,
 	case LHREQ_BREAK:
 		ret = do_break(lg, args[1]);
 		return ret ? ret : size;
+	case LHREQ_STATS:
+		return get_stats(lg, args[1], args[2]);
 	}
 	return -EINVAL;
 }

@@ -431,6 +431,7 @@ bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
 	}
 	pt = table_of(*pmde);
 	pt[(vaddr >> 12) & 511] = ((u64)page_to_pfn(page) << PAGE_SHIFT) | flags;
+	lg->stats.pf_fixed++;
 out:
 	spin_unlock(&lg->shadow_lock);
 	put_page(page);

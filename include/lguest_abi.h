@@ -253,6 +253,12 @@ struct lguest_device_desc {
  *   LHREQ_BREAK, on
  *	on=1 makes a running read() return EAGAIN and blocks the writer until
  *	on=0 is written; on=0 releases it.
+ *   LHREQ_STATS, user_address, length
+ *	Copies the Guest's struct lguest_stats (L:015) to "user_address":
+ *	the first min(length, sizeof) bytes of the Host's, and returns how
+ *	many bytes it copied.  Fails with EINVAL if "length" is below 8 (too
+ *	short for the size field) or above LGUEST_STATS_MAX, and with EFAULT
+ *	if the buffer cannot be written.  It works on a dead Guest too.
  *
  * read() runs the Guest.  It returns a struct lguest_pending when the Guest
  * sent DMA that no Host-side binding consumed, fails with EAGAIN after a
@@ -264,6 +270,7 @@ enum lguest_req {
 	LHREQ_GETDMA,
 	LHREQ_IRQ,
 	LHREQ_BREAK,
+	LHREQ_STATS,
 };
 
 /* What read() returns when the Guest sent DMA the Launcher must handle. */
@@ -274,6 +281,48 @@ struct lguest_pending {
 
 /* The Launcher's reason text is at most this long, terminator included. */
 #define LGUEST_REASON_MAX	1024
+
+/*L:015
+ * What a Guest cost, in events: LHREQ_STATS copies this out.  The Host
+ * counts each event where it handles it, from the Guest's first entry
+ * to its end, so after the Guest died (or between two read()s) the
+ * counts are exact: every entry ended in exactly one exit, so "switches"
+ * is the sum of the exit_* counters.  Read while a read() runs the Guest
+ * they may be a few events apart.
+ *
+ * The structure only ever grows at its end.  "size" is the Host's
+ * sizeof(struct lguest_stats), and LHREQ_STATS says how many bytes it
+ * copied: a field the Launcher knows lies beyond either was not filled
+ * (an older Host), and fields beyond the Launcher's own struct are
+ * simply not copied (an older Launcher).  The arrays have room to spare
+ * for the same reason: a new hypercall number must not move what follows.
+ */
+#define LGUEST_STATS_TRAPS	32	/* exit_trap[]: the exception vectors */
+#define LGUEST_STATS_HCALLS	32	/* hcalls[]: room for every LHCALL_ */
+/* No Launcher need ask for more than this; the Host refuses more. */
+#define LGUEST_STATS_MAX	4096
+
+struct lguest_stats {
+	__u64 size;		/* The Host's sizeof(struct lguest_stats) */
+	__u64 switches;		/* Guest entries: world switches */
+	/* Why the Guest stopped: one of these for every entry. */
+	__u64 exit_trap[LGUEST_STATS_TRAPS];	/* by vector, 31 the hypercall */
+	__u64 exit_syscall;	/* the system call vector, 0x80 */
+	__u64 exit_host_irq;	/* a Host interrupt (the Host ran it) */
+	__u64 exit_switcher_fault;	/* the CPU refused the Guest's state */
+	/* What the Host did about it. */
+	__u64 hcall_traps;	/* "int $0x1F": exit_trap[LGUEST_TRAP_ENTRY] */
+	__u64 hcalls[LGUEST_STATS_HCALLS];	/* calls run, by LHCALL_ number */
+	__u64 hcalls_async;	/* how many of those came from the ring */
+	__u64 traps_reflected;	/* exceptions delivered to the Guest */
+	__u64 syscalls_reflected;	/* system calls delivered to the Guest */
+	__u64 pf_fixed;		/* page faults the shadow tables fixed */
+	__u64 pf_guest;		/* page faults passed to the Guest */
+	__u64 irqs_delivered;	/* interrupts delivered to the Guest */
+	__u64 io_emulated;	/* in and out instructions emulated */
+	__u64 dma_host;		/* SEND_DMAs the Host copied to another Guest */
+	__u64 dma_launcher;	/* SEND_DMAs handed to the Launcher */
+};
 
 /* The boot_params hardware_subarch value that means "you are an lguest". */
 #define LGUEST_HARDWARE_SUBARCH	1
@@ -307,6 +356,15 @@ LGUEST_ABI_ASSERT(sizeof(struct lguest_block_page) == 20,
 LGUEST_ABI_ASSERT(sizeof(struct lguest_device_desc) == 12,
 		  "lguest_device_desc size");
 LGUEST_ABI_ASSERT(sizeof(struct lguest_pending) == 8, "lguest_pending size");
+LGUEST_ABI_ASSERT(sizeof(struct lguest_stats) == 632, "lguest_stats size");
+LGUEST_ABI_ASSERT(__builtin_offsetof(struct lguest_stats, hcall_traps) == 296,
+		  "lguest_stats.hcall_traps offset");
+LGUEST_ABI_ASSERT(__builtin_offsetof(struct lguest_stats, dma_launcher) == 624,
+		  "lguest_stats.dma_launcher offset");
+LGUEST_ABI_ASSERT(sizeof(struct lguest_stats) <= LGUEST_STATS_MAX,
+		  "lguest_stats fits what a Launcher may ask for");
+LGUEST_ABI_ASSERT(LHCALL_NR <= LGUEST_STATS_HCALLS,
+		  "every hypercall has its counter");
 LGUEST_ABI_ASSERT(LGUEST_NET_SLOTS * sizeof(struct lguest_net) <= 4096 &&
 		  (LGUEST_NET_SLOTS + 1) * sizeof(struct lguest_net) > 4096,
 		  "LGUEST_NET_SLOTS fills one page");

@@ -47,6 +47,9 @@ const char launch_usage[] =
 "                            on SIGTERM, how long a Guest with the power\n"
 "                            button driver has to power off before it is\n"
 "                            killed (default 30; 0: kill it at once)\n"
+"      --stats               when the Guest ends, print what it cost on\n"
+"                            stderr: world switches, exits by reason,\n"
+"                            hypercalls ('lguest-stats: NAME COUNT' lines)\n"
 "  -h, --help                show this help and exit\n"
 "  -V, --version             show the version and exit\n"
 "\n"
@@ -144,11 +147,13 @@ _Static_assert(LAUNCH_MAX_DEVICES == 4, "the usage text says at most 4 devices")
 #define DEVICE_OPTION_BASE	256
 /* Our own options that have no letter: past every letter, below the kinds. */
 #define OPT_SHUTDOWN_TIMEOUT	128
+#define OPT_STATS		129
 
 static const struct option launch_options[] = {
 	{ "verbose", no_argument, NULL, 'v' },
 	{ "initrd", required_argument, NULL, 'i' },
 	{ "shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN_TIMEOUT },
+	{ "stats", no_argument, NULL, OPT_STATS },
 	{ "help", no_argument, NULL, 'h' },
 	{ "version", no_argument, NULL, 'V' },
 };
@@ -218,6 +223,23 @@ static int join_cmdline(int argc, char *argv[], char *out, size_t outlen,
 	return 0;
 }
 
+/*
+ * What getopt refused: an unknown option, or a long one that takes no
+ * argument given one ("--stats=1"), whose optopt is our number for it,
+ * not a letter.
+ */
+static int bad_option(const char *arg, char *err, size_t errlen)
+{
+	size_t len = strcspn(arg, "=");
+
+	if (optopt && !strncmp(arg, "--", 2) && arg[len])
+		return error_text(err, errlen, "option '%.*s' takes no argument",
+				  (int)len, arg);
+	if (optopt)
+		return error_text(err, errlen, "unknown option '-%c'", optopt);
+	return error_text(err, errlen, "unknown option '%s'", arg);
+}
+
 int parse_args(int argc, char *argv[], struct launch_config *cfg,
 	       char *err, size_t errlen)
 {
@@ -266,6 +288,9 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 					  errlen))
 				return -1;
 			break;
+		case OPT_STATS:
+			cfg->stats = true;
+			break;
 		case 'h':
 			cfg->help = true;
 			return 0;
@@ -276,11 +301,7 @@ int parse_args(int argc, char *argv[], struct launch_config *cfg,
 			return error_text(err, errlen, "option '%s' needs an argument",
 					  argv[optind - 1]);
 		default:
-			if (optopt)
-				return error_text(err, errlen, "unknown option '-%c'",
-						  optopt);
-			return error_text(err, errlen, "unknown option '%s'",
-					  argv[optind - 1]);
+			return bad_option(argv[optind - 1], err, errlen);
 		}
 	}
 

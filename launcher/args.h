@@ -74,6 +74,8 @@ struct launch_config {
 	/* --shutdown-timeout, in seconds (LAUNCH_SHUTDOWN_TIMEOUT unless given). */
 	unsigned int shutdown_timeout;
 	bool shutdown_timeout_given;
+	/* --stats: print the Guest's statistics when it ends (stats.c). */
+	bool stats;
 	char cmdline[LAUNCH_CMDLINE_MAX];
 };
 

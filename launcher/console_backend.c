@@ -32,8 +32,10 @@ static int out_fd = -1;		/* pty: the master; file: the file */
  *
  * The terminal must be put back however we leave: a normal exit or
  * launch_die() (atexit), or a fatal signal (a handler that restores it
- * and then dies of the same signal, so our parent sees the truth).  A
- * console socket is cleaned up the same way: its name goes at exit.
+ * and then dies of the same signal, so our parent sees the truth: it
+ * hands the signal to the handler that was there before, --stats's
+ * (L:900), if there was one).  A console socket is cleaned up the same
+ * way: its name goes at exit.
  */
 static struct termios orig_term;
 static bool term_changed;
@@ -47,25 +49,34 @@ static void cleanup(void)
 		unlink(socket_path);
 }
 
+static const int fatal_sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGPIPE };
+static struct sigaction before[ARRAY_SIZE(fatal_sigs)];
+
+/* Die of @sig: through the handler we found, if it was one, or as is. */
 static void die_of_signal(int sig)
 {
+	unsigned int i;
+
 	cleanup();
 	signal(sig, SIG_DFL);
+	for (i = 0; i < ARRAY_SIZE(fatal_sigs); i++)
+		if (fatal_sigs[i] == sig && before[i].sa_handler != SIG_IGN)
+			sigaction(sig, &before[i], NULL);
 	raise(sig);
 }
 
 static void cleanup_at_exit(void)
 {
-	static const int sigs[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT,
-				    SIGPIPE };
 	static bool done;
 	unsigned int i;
 
 	if (done)
 		return;
 	done = true;
-	for (i = 0; i < ARRAY_SIZE(sigs); i++)
-		signal(sigs[i], die_of_signal);
+	for (i = 0; i < ARRAY_SIZE(fatal_sigs); i++) {
+		sigaction(fatal_sigs[i], NULL, &before[i]);
+		signal(fatal_sigs[i], die_of_signal);
+	}
 	atexit(cleanup);
 }
 

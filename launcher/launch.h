@@ -48,4 +48,8 @@ void setup_devices(struct guest *g, const struct launch_config *cfg);
 void load_kernel(struct guest *g, const char *path);
 int run_guest(struct guest *g);
 
+/* --stats (stats.c): arm the printing, then say the Host has the Guest. */
+void stats_setup(void);
+void stats_guest_ready(int lguest_fd);
+
 #endif /* _LGUEST_LAUNCH_H */

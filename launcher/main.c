@@ -126,6 +126,9 @@ int main(int argc, char *argv[])
 	}
 	if (elf_version(EV_CURRENT) == EV_NONE)
 		launch_die(EXIT_GUEST_FAILED, "libelf is out of date");
+	/* Before the devices: their signal handlers chain to its (L:900). */
+	if (cfg.stats)
+		stats_setup();
 
 	check_input_file("kernel image", cfg.kernel);
 	if (cfg.initrd)

@@ -40,6 +40,7 @@ static void tell_host(struct guest *g)
 	if (write(g->lguest_fd, args, sizeof(args)) < 0)
 		launch_die(EXIT_GUEST_FAILED, "LHREQ_INITIALIZE failed: %s",
 			   strerror(errno));
+	stats_guest_ready(g->lguest_fd);
 }
 
 /*L:450

@@ -21,6 +21,27 @@
 
 static unsigned char *mem;
 
+/* LHREQ_STATS into @buf, claiming @len bytes: what write() said, or -errno. */
+static long stats_req(int fd, const void *buf, uint64_t len)
+{
+	uint64_t w[3] = { LHREQ_STATS, (uintptr_t)buf, len };
+
+	return hl_write(fd, w, 3);
+}
+
+/* Every entry ended in one exit: true when the counts say so. */
+static bool stats_exact(const struct lguest_stats *st)
+{
+	uint64_t exits = st->exit_syscall + st->exit_host_irq +
+			 st->exit_switcher_fault;
+	unsigned int i;
+
+	for (i = 0; i < LGUEST_STATS_TRAPS; i++)
+		exits += st->exit_trap[i];
+	return st->switches == exits &&
+	       st->hcall_traps == st->exit_trap[LGUEST_TRAP_ENTRY];
+}
+
 /* INITIALIZE on a new file with these words; the file is closed again. */
 static long init_once(uint64_t base, uint64_t pfns, uint64_t pgdir,
 		      uint64_t start, uint64_t page_offset)
@@ -111,8 +132,9 @@ static void malformed(void)
 		  -EINVAL);
 	big[0] = LHREQ_IRQ;
 	hl_expect("write-1MiB-irq", hl_write(fd, big, sizeof(big) / 8), -EINVAL);
-	w[0] = 4;
-	hl_expect("request-4", hl_write(fd, w, 2), -EINVAL);
+	w[0] = LHREQ_STATS + 1;
+	hl_expect("request-5", hl_write(fd, w, 2), -EINVAL);
+	hl_expect("request-5-3-words", hl_write(fd, w, 3), -EINVAL);
 	w[0] = 1ULL << 63;
 	hl_expect("request-2^63", hl_write(fd, w, 2), -EINVAL);
 	w[0] = ~0ULL;
@@ -139,6 +161,8 @@ static void malformed(void)
 	hl_expect("getdma-before-init", hl_req2(fd, LHREQ_GETDMA, 0), -EINVAL);
 	hl_expect("irq-before-init", hl_req2(fd, LHREQ_IRQ, 0), -EINVAL);
 	hl_expect("break-before-init", hl_req2(fd, LHREQ_BREAK, 0), -EINVAL);
+	hl_expect("stats-before-init", stats_req(fd, big, sizeof(struct lguest_stats)),
+		  -EINVAL);
 	hl_expect("read-before-init", hl_read(fd, w, 8), -EINVAL);
 	close(fd);
 }
@@ -194,6 +218,103 @@ static long break_one(int fd, long *r)
 	return took;
 }
 
+/*
+ * LHREQ_STATS with every length and buffer a hostile Launcher could give
+ * it: lengths below the size field or above LGUEST_STATS_MAX are EINVAL,
+ * buffers it cannot write EFAULT, and the rest copy what fits.
+ */
+static void stats_misuse(int fd)
+{
+	static struct {
+		struct lguest_stats st;
+		uint64_t canary;
+	} b;
+	uint64_t w[4] = { LHREQ_STATS, (uintptr_t)&b, sizeof(b.st), 0 };
+	const long full = sizeof(b.st);
+	char *page, *big;
+	void *ro;
+
+	hl_expect("stats-length-0", stats_req(fd, &b, 0), -EINVAL);
+	hl_expect("stats-length-3", stats_req(fd, &b, 3), -EINVAL);
+	hl_expect("stats-length-7", stats_req(fd, &b, 7), -EINVAL);
+	memset(&b, 0x55, sizeof(b));
+	hl_expect("stats-length-8", stats_req(fd, &b, 8), 8);
+	hl_expect("stats-length-8-size", b.st.size, full);
+	if (b.st.switches != 0x5555555555555555ULL)
+		hl_fail("stats-length-8-stops", "wrote past the 8 bytes asked");
+	hl_expect("stats-length-full", stats_req(fd, &b, full), full);
+	hl_expect("stats-length-more", stats_req(fd, &b, sizeof(b)), full);
+	if (b.canary != 0x5555555555555555ULL)
+		hl_fail("stats-length-more-stops", "wrote past the struct");
+	big = calloc(1, LGUEST_STATS_MAX + 1);
+	hl_expect("stats-length-max", stats_req(fd, big, LGUEST_STATS_MAX), full);
+	hl_expect("stats-length-max+1",
+		  stats_req(fd, big, LGUEST_STATS_MAX + 1), -EINVAL);
+	free(big);
+	hl_expect("stats-length-2^32", stats_req(fd, &b, 1ULL << 32), -EINVAL);
+	hl_expect("stats-length-2^63", stats_req(fd, &b, 1ULL << 63), -EINVAL);
+	hl_expect("stats-length-all-ones", stats_req(fd, &b, ~0ULL), -EINVAL);
+	hl_expect("stats-kernel-addr", stats_req(fd, (void *)KERNEL_ADDR, full),
+		  -EFAULT);
+	hl_expect("stats-noncanonical",
+		  stats_req(fd, (void *)NONCANONICAL, full), -EFAULT);
+	hl_expect("stats-null", stats_req(fd, NULL, full), -EFAULT);
+	hl_expect("stats-unmapped", stats_req(fd, (void *)0x1000, full),
+		  -EFAULT);
+	hl_expect("stats-top-of-user",
+		  stats_req(fd, (void *)0x00007ffffffffff8ULL, full), -EFAULT);
+	ro = mmap(NULL, HL_PAGE, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hl_expect("stats-readonly", stats_req(fd, ro, full), -EFAULT);
+	munmap(ro, HL_PAGE);
+	/* The size field fits before the hole, the rest does not. */
+	page = mmap(NULL, 2 * HL_PAGE, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	munmap(page + HL_PAGE, HL_PAGE);
+	hl_expect("stats-straddles-hole", stats_req(fd, page + HL_PAGE - 8, full),
+		  -EFAULT);
+	hl_expect("stats-before-hole", stats_req(fd, page + HL_PAGE - 8, 8), 8);
+	munmap(page, HL_PAGE);
+	hl_expect("stats-2-words", hl_write(fd, w, 2), -EINVAL);
+	hl_expect("stats-4-words", hl_write(fd, w, 4), -EINVAL);
+}
+
+/* Another process holding the file is not the Launcher (H:105). */
+static void stats_from_child(int fd)
+{
+	struct lguest_stats st;
+	pid_t pid = fork();
+	int status;
+
+	if (!pid)
+		_exit(stats_req(fd, &st, sizeof(st)) == -EPERM ? 0 : 1);
+	waitpid(pid, &status, 0);
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		hl_pass("stats-from-child-eperm");
+	else
+		hl_fail("stats-from-child-eperm", "a fork()ed child got the stats");
+}
+
+/* A dead Guest's counts: still there, and exact. */
+static void stats_dead(int fd)
+{
+	struct lguest_stats st;
+	long r;
+
+	memset(&st, 0, sizeof(st));
+	r = stats_req(fd, &st, sizeof(st));
+	if (r == sizeof(st) && st.size == sizeof(st) && st.switches >= 1 &&
+	    stats_exact(&st))
+		hl_pass("stats-dead-guest");
+	else
+		hl_fail("stats-dead-guest",
+			"%s, size %llu, switches %llu, exits by vector 14: %llu",
+			hl_err(r), (unsigned long long)st.size,
+			(unsigned long long)st.switches,
+			(unsigned long long)st.exit_trap[14]);
+	stats_misuse(fd);
+	stats_from_child(fd);
+}
+
 static void after_death(void)
 {
 	uint64_t again[6] = { LHREQ_INITIALIZE, GOOD_BASE, PAGES, 0, 0, 0 };
@@ -244,7 +365,33 @@ static void after_death(void)
 			took < 0 ? "blocked until BREAK 0 (%s)" : "returned %s",
 			hl_err(r));
 	hl_expect("dead-initialize", hl_write(fd, again, 6), -EBUSY);
+	stats_dead(fd);
 	close(fd);
+}
+
+/*
+ * Between two reads nobody runs the Guest, so its counts are exact: it
+ * made LGUEST_INIT once, and the DMA our read() just returned was one
+ * the Host handed to the Launcher.
+ */
+static void stats_between_reads(int fd)
+{
+	struct lguest_stats st;
+	long r;
+
+	memset(&st, 0, sizeof(st));
+	r = stats_req(fd, &st, sizeof(st));
+	if (r == sizeof(st) && stats_exact(&st) && st.switches > 0 &&
+	    st.hcalls[LHCALL_LGUEST_INIT] == 1 && st.dma_launcher >= 1 &&
+	    st.hcalls[LHCALL_SEND_DMA] >= st.dma_launcher + st.dma_host)
+		hl_pass("stats-between-reads");
+	else
+		hl_fail("stats-between-reads",
+			"%s, switches %llu, LGUEST_INIT %llu, dma-launcher %llu, SEND_DMA %llu",
+			hl_err(r), (unsigned long long)st.switches,
+			(unsigned long long)st.hcalls[LHCALL_LGUEST_INIT],
+			(unsigned long long)st.dma_launcher,
+			(unsigned long long)st.hcalls[LHCALL_SEND_DMA]);
 }
 
 /* Reads of a running Guest with odd buffers: the DMA must not be lost. */
@@ -273,6 +420,7 @@ static void odd_reads(const char *dir)
 	else
 		hl_fail("pending-dma-kept", "read %s, console '%s'", hl_err(r),
 			g.console);
+	stats_between_reads(g.fd);
 	if (!hl_run_to_death(&g, 10000) && !strcmp(g.reason, "Power down"))
 		hl_pass("odd-reads-poweroff");
 	else

@@ -281,6 +281,26 @@ int main(void)
 	result(strstr(launch_usage, "--shutdown-timeout=SECONDS") &&
 	       strstr(launch_usage, "SIGTERM"), "usage-shutdown-timeout",
 	       "usage text does not mention --shutdown-timeout and SIGTERM");
+	/* --stats: off unless given, takes no argument, leaves the rest be. */
+	rc = parse(&cfg, err, "64", "k", NULL);
+	result(rc == 0 && !cfg.stats, "stats-default", "rc %d stats %d", rc,
+	       cfg.stats);
+	rc = parse(&cfg, err, "--stats", "-v", "--block=d.img", "64", "k",
+		   "--stats", NULL);
+	result(rc == 0 && cfg.stats && cfg.verbose && cfg.mem_mb == 64 &&
+	       !strcmp(cfg.kernel, "k") && !strcmp(cfg.cmdline, "--stats") &&
+	       device_is(&cfg, 0, "block", "d.img"), "stats",
+	       "rc %d err '%s' stats %d cmdline '%s'", rc, err, cfg.stats,
+	       cfg.cmdline);
+	rc = parse(&cfg, err, "--stats=yes", "64", "k", NULL);
+	expect_error("stats-no-argument", "option '--stats' takes no argument",
+		     rc, err);
+	rc = parse(&cfg, err, "--verbose=1", "64", "k", NULL);
+	expect_error("verbose-no-argument",
+		     "option '--verbose' takes no argument", rc, err);
+	result(strstr(launch_usage, "--stats") &&
+	       strstr(launch_usage, "lguest-stats: NAME COUNT"), "usage-stats",
+	       "usage text does not document --stats");
 	/* The Guest sees devices in command-line order, whatever their kind. */
 	rc = parse(&cfg, err, "--sharenet=lan", "-b", "ro:root.img", "-t",
 		   "bridge:br0", "--block=scratch.img", "64", "k", NULL);
@@ -310,6 +330,10 @@ int main(void)
 	result(rc == 0 && cfg.shutdown_timeout == 30 && !cfg.shutdown_timeout_given,
 	       "shutdown-timeout-reparse", "rc %d timeout %u", rc,
 	       cfg.shutdown_timeout);
+	rc = parse(&cfg, err, "--stats", "64", "k", NULL);
+	rc = parse(&cfg, err, "32", "k2", NULL);
+	result(rc == 0 && !cfg.stats, "stats-reparse", "rc %d stats %d", rc,
+	       cfg.stats);
 
 	return failures ? 1 : 0;
 }

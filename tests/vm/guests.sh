@@ -36,6 +36,89 @@ for g in hello traps escape ring3 paging timer async dma; do
 	fi
 done
 
+# --stats: the Host's counts (LHREQ_STATS), printed however the Guest
+# ends.  stats_check NAME FILE [exact]: the block is in FILE, the Guest
+# ran and made hypercalls (LGUEST_INIT exactly once), and, with "exact"
+# (the Guest ended in our read(), not while a signal handler looked),
+# every entry had exactly one exit and each hypercall trap was one of
+# them.  Page faults fixed or passed on are never more than the faults.
+stats_check() {
+	awk -v name="stats-$1" -v exact="${3:-}" '
+	function check(ok, what, why) {
+		if (ok) print "PASS " name "-" what
+		else print "FAIL " name "-" what ": " why
+	}
+	$1 == "lguest-stats:" { n++; v[$2] = $3 + 0 }
+	END {
+		check(n > 0 && !("unavailable:" in v), "printed", n + 0 " lines")
+		if (!n)
+			exit
+		for (k in v) {
+			if (k ~ /^exit-/)
+				exits += v[k]
+			else if (k ~ /^hcall-/ && k != "hcall-traps")
+				calls += v[k]
+		}
+		check(v["switches"] > 0, "switches", "switches " v["switches"])
+		check(v["hcall-traps"] > 0 && calls > 0 &&
+		      v["hcall-LGUEST_INIT"] == 1, "hypercalls",
+		      "traps " v["hcall-traps"] ", calls " calls ", LGUEST_INIT " v["hcall-LGUEST_INIT"])
+		check(v["pf-fixed"] + v["pf-guest"] <= v["exit-trap-14"] &&
+		      v["hcalls-async"] <= calls, "bounds",
+		      "pf-fixed " v["pf-fixed"] " + pf-guest " v["pf-guest"] " > exit-trap-14 " v["exit-trap-14"] " or hcalls-async " v["hcalls-async"] " > " calls)
+		if (exact != "exact")
+			exit
+		check(v["switches"] == exits, "exits-sum",
+		      "switches " v["switches"] " but exits add up to " exits)
+		check(v["hcall-traps"] == v["exit-trap-31"], "hcall-exits",
+		      "hcall-traps " v["hcall-traps"] ", exit-trap-31 " v["exit-trap-31"])
+	}' "$2"
+}
+# hello powers off: its console output went to us, all by SEND_DMA.
+out=$(timeout 60 "$LAUNCH" --stats $MEM "$P/hello.elf" 2>/tmp/err.stats)
+rc=$?
+if [ $rc -eq 0 ] && echo "$out" | grep -q '^PASS hello/console'; then
+	pass stats-hello-poweroff
+else
+	fail stats-hello-poweroff "exit $rc: $(grep -v '^lguest-stats:' /tmp/err.stats | head -c 300)"
+fi
+stats_check hello /tmp/err.stats exact
+# The block itself, for the console log.
+grep '^lguest-stats:' /tmp/err.stats
+dl=$(awk '$2 == "dma-launcher" { print $3 }' /tmp/err.stats)
+sd=$(awk '$2 == "hcall-SEND_DMA" { print $3 }' /tmp/err.stats)
+if [ "${dl:-0}" -gt 0 ] && [ "${sd:-0}" -ge "${dl:-0}" ]; then
+	pass stats-hello-dma
+else
+	fail stats-hello-dma "dma-launcher '$dl', hcall-SEND_DMA '$sd'"
+fi
+# Killed for a reason: the block comes after the reason.
+timeout 30 "$LAUNCH" --stats $MEM "$P/kill.elf" crash >/dev/null 2>/tmp/err.stats
+rc=$?
+check stats-crash-exit "exit $rc" [ $rc -eq 1 ]
+stats_check crash /tmp/err.stats exact
+check stats-crash-order "the statistics did not follow the reason" \
+	awk '/crashed on purpose/ { r = NR } /^lguest-stats: switches / { s = NR }
+	     END { exit !(r && s > r) }' /tmp/err.stats
+# SIGTERM to a Guest with no power button driver: the block, then the
+# Launcher dies of the signal, as it would have without --stats.
+"$LAUNCH" --stats $MEM "$P/kill.elf" forever >/tmp/out.stats 2>/tmp/err.stats &
+pid=$!
+n=0
+while ! grep -q 'spinning forever' /tmp/out.stats && [ $n -lt 100 ]; do
+	sleep 0.1
+	n=$((n + 1))
+done
+kill -TERM $pid
+wait $pid
+rc=$?
+check stats-sigterm-exit "exit $rc, want 143 (SIGTERM)" [ $rc -eq 143 ]
+stats_check sigterm /tmp/err.stats
+# Without --stats, not a word of them.
+timeout 60 "$LAUNCH" $MEM "$P/hello.elf" >/dev/null 2>/tmp/err.stats
+check stats-off "a Launcher without --stats printed statistics" \
+	[ "$(grep -c '^lguest-stats:' /tmp/err.stats)" = 0 ]
+
 # Escape attempts that must end with the Guest killed, for a reason.
 kill_case() {
 	case=$1

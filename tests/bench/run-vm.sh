@@ -112,6 +112,7 @@ for applet in $("$root/bin/busybox" --list); do
 done
 install -m 0755 "$TOP/tests/bench/initramfs-init.sh" "$root/init"
 cp "$module" "$root/lguest/lguest.ko"
+cp "$TOP/tests/lib.sh" "$root/lguest/lib.sh"
 cp "$TOP/tests/bench/vmlib.sh" "$root/lguest/vmlib.sh"
 copy_with_libs "$TOP/launcher/lguest-launch" /bin/lguest-launch
 mkdir -p "$BUILD/bench-tools"

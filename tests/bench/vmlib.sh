@@ -1,24 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # Helpers for in-VM tests (sourced as /lguest/vmlib.sh inside the QEMU Host).
 
-pass() {
-	echo "PASS $1"
-}
-
-fail() {
-	echo "FAIL $1: $2"
-}
-
-# check NAME REASON CMD...: PASS NAME if CMD succeeds, else FAIL with REASON.
-check() {
-	local name=$1 reason=$2
-	shift 2
-	if "$@"; then
-		pass "$name"
-	else
-		fail "$name" "$reason"
-	fi
-}
+# pass, fail, skip and check are tests/lib.sh's, copied in by run-vm.sh.
+. /lguest/lib.sh
 
 load_module() {
 	grep -q '^lguest ' /proc/modules || insmod /lguest/lguest.ko

@@ -44,6 +44,7 @@ hash1=$( {
 hash2=$( {
 	echo "$hash1"
 	cat "$here/build-rootfs.sh"
+	cat "$here/../lib.sh"
 	(cd "$here" && find overlay guest-tests -type f | LC_ALL=C sort |
 		while read -r f; do
 			echo "$f $(stat -c %a "$f")"
@@ -124,6 +125,8 @@ cp -al "$base/tree" "$tmp/tree"
 cp -a --remove-destination "$here/overlay/." "$tmp/tree/"
 mkdir -p "$tmp/tree/usr/local/lib/lguest-tests"
 cp --remove-destination "$here"/guest-tests/*.sh "$tmp/tree/usr/local/lib/lguest-tests/"
+# The result helpers every test shares (guest-tests/lib.sh sources them).
+cp --remove-destination "$here/../lib.sh" "$tmp/tree/usr/local/lib/lguest-tests/results.sh"
 chmod 0755 "$tmp"/tree/usr/local/lib/lguest-tests/*.sh
 # Whoever owns the checkout, what we add belongs to root in the Guest.
 chown -R root:root "$tmp/tree/usr/local/lib/lguest-tests"

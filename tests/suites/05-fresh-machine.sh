@@ -20,8 +20,7 @@
 # kernel build), bound at the same path.  The installed package set is not:
 # every run starts from the base tarball.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$(dirname "$0")/../suite.sh"
 . "$TOP/tests/fresh-machine/chroot.sh"
 
 if [ "$(id -u)" -ne 0 ]; then

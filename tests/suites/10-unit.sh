@@ -4,8 +4,7 @@
 # Unit tests: the Launcher's argument parser, its command line as a user
 # sees it, and the ABI header under both compilers that use it.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/unit
 mkdir -p "$out"
 

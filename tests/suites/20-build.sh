@@ -9,8 +9,7 @@
 # the compat header probed from each tree, and the Guest's copy of the ABI
 # header.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$(dirname "$0")/../suite.sh"
 mkdir -p "$BUILD"
 
 declare -A krel_of

@@ -6,8 +6,7 @@
 # patch series, and the same bzImage boots on (emulated) bare hardware,
 # qemu-system-i386 with TCG, to a busybox shell which runs commands.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=$TOP/build
+. "$(dirname "$0")/../suite.sh"
 mkdir -p "$BUILD/logs" "$BUILD/guest-native"
 log=$BUILD/logs/guest-kernel-build.log
 

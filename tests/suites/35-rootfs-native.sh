@@ -12,8 +12,7 @@
 # The Guest's result lines come back prefixed with "native-"; METRIC lines
 # are figures, never asserted.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/rootfs-native
 rm -rf "$out"
 mkdir -p "$out" "$BUILD/logs"

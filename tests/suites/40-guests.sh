@@ -6,9 +6,7 @@
 # Debian 12's 6.12, Debian 13's 6.12 and trixie-backports' 7.x Hosts.
 # tests/vm/guests.sh runs them inside the Host.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 payload=$BUILD/guests
 
 if ! make -s -C "$TOP/tests/guests" OUT="$payload" >"$BUILD/guests-build.log" 2>&1; then

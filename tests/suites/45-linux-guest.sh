@@ -12,16 +12,11 @@
 # same less the processes and the OOM killer on trixie-backports' 7.x; the
 # rest of the CPU/SMP matrix gets a smoke test (boot, a command, poweroff).
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/linux-guest
 mkdir -p "$BUILD/logs" "$out/full" "$out/timers" "$out/smoke"
 
-if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/linux-guest-kernel.log" 2>&1; then
-	echo "FAIL linux-guest-kernel: see build/logs/linux-guest-kernel.log"
-	exit 0
-fi
+need_guest_kernel linux-guest-kernel
 if ! "$TOP/tests/guest-native/make-initrd.sh" "$out/initrd.gz" \
 	"$TOP/tests/linux-guest/init" >"$BUILD/logs/linux-guest-initrd.log" 2>&1; then
 	echo "FAIL linux-guest-initrd: $(tail -1 "$BUILD/logs/linux-guest-initrd.log")"

@@ -14,9 +14,7 @@
 # The in-VM part is tests/vm/block-boots.sh, driven by boot files in the
 # payload, so heavier workloads can reuse it with their own boots.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/block
 rm -rf "$out"
 mkdir -p "$out/payload/boots" "$BUILD/logs"
@@ -25,10 +23,7 @@ mkdir -p "$out/payload/boots" "$BUILD/logs"
 # elsewhere (a scratch tree of the Guest patches) instead of build/guest/.
 bzimage=${LGUEST_GUEST_BZIMAGE:-}
 if [ -z "$bzimage" ]; then
-	if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/block-guest-kernel.log" 2>&1; then
-		echo "FAIL block-guest-kernel: see build/logs/block-guest-kernel.log"
-		exit 0
-	fi
+	need_guest_kernel block-guest-kernel
 	bzimage=$BUILD/guest/bzImage
 	grep -qx 'CONFIG_LGUEST_BLOCK=y' "$BUILD/guest/config" &&
 		echo "PASS block-guest-kernel" ||

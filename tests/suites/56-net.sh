@@ -17,18 +17,13 @@
 # With the Guest kernel already built (it is cached) this takes about ten
 # minutes; the time limit leaves room for building it first.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/net
 payload=$out/payload
 guests=$out/guests
 mkdir -p "$BUILD/logs" "$payload"
 
-if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/net-guest-kernel.log" 2>&1; then
-	echo "FAIL net-guest-kernel: see build/logs/net-guest-kernel.log"
-	exit 0
-fi
+need_guest_kernel net-guest-kernel
 if ! grep -q '^CONFIG_LGUEST_NET=y' "$BUILD/guest/config"; then
 	echo "FAIL net-guest-kernel: build/guest/config has no CONFIG_LGUEST_NET=y"
 	exit 0

@@ -19,17 +19,12 @@
 # root image (a snapshot: the cache stays pristine), vdb the Guest's
 # scratch disk, vdc the native runs' disk.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/debian
 rm -rf "$out"
 mkdir -p "$out" "$BUILD/logs"
 
-if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/debian-guest-kernel.log" 2>&1; then
-	echo "FAIL debian-guest-kernel: see build/logs/debian-guest-kernel.log"
-	exit 0
-fi
+need_guest_kernel debian-guest-kernel
 if ! image=$("$TOP/tests/rootfs/build-rootfs.sh" 2>"$out/rootfs.log"); then
 	echo "FAIL debian-rootfs: $(tail -1 "$out/rootfs.log")"
 	exit 0

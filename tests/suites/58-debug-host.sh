@@ -14,9 +14,7 @@
 # starts it in the background for a whole run; this suite waits for it
 # through the cache's lock, or builds it).
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 out=$BUILD/debug-host
 mkdir -p "$BUILD/logs" "$out"
 
@@ -123,10 +121,7 @@ if ! make -s -C "$TOP/tests/guests" OUT="$BUILD/guests" >"$BUILD/logs/debug-host
 	echo "FAIL debug-guests-build: see build/logs/debug-host-guests.log"
 	exit 0
 fi
-if ! (cd "$TOP" && make -s guest-kernel) >"$BUILD/logs/debug-host-guest-kernel.log" 2>&1; then
-	echo "FAIL debug-linux-guest-kernel: see build/logs/debug-host-guest-kernel.log"
-	exit 0
-fi
+need_guest_kernel debug-linux-guest-kernel
 mkdir -p "$out/linux-guest"
 if ! "$TOP/tests/guest-native/make-initrd.sh" "$out/linux-guest/initrd.gz" \
 	"$TOP/tests/linux-guest/init" >"$BUILD/logs/debug-host-initrd.log" 2>&1; then

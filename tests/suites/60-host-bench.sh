@@ -5,9 +5,7 @@
 # -cpu max (5-level paging, SMEP, SMAP, PCID), an Intel model (page-table
 # isolation on) and an AMD model, one and two CPUs, and the 6.12 Host.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 
 $bench --host 6.1 --cpu max --smp 1 module
 $bench --host 6.1 --cpu max --smp 2 module

@@ -7,9 +7,7 @@
 # HOSTILE_HOST picks the Host kernel (run-vm.sh --host); HOSTILE_MODULE,
 # if set, is the lguest.ko to test instead of one built from host-module/.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 payload=$BUILD/hostile
 # The two-CPU run is on the debug Host, whose detectors turn a Host bug
 # into a FAIL; the AMD one on Debian's own 6.1.

@@ -16,9 +16,7 @@
 # The reasons the Host gave for killing the Guest are printed as a table
 # ("fuzz-reason COUNT REASON"); see docs/fuzzing.md.
 set -uo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
-bench=$TOP/tests/bench/run-vm.sh
+. "$(dirname "$0")/../suite.sh"
 host=${FUZZ_HOST:-debug}
 risk=${FUZZ_RISK:-1000}
 calls=${FUZZ_CALLS:-100000}

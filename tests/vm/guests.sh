@@ -12,12 +12,7 @@ MEM=32
 
 . /lguest/vmlib.sh
 
-load() {
-	if [ -e /dev/lguest ]; then return 0; fi
-	insmod /lguest/lguest.ko || { fail insmod "insmod failed"; exit 1; }
-}
-
-load
+load_module || { fail insmod "insmod failed"; exit 1; }
 pass guests-insmod
 
 # Guests that test themselves and power off.

@@ -13,19 +13,10 @@
 #   lguest.block_full=/dev/XXX   a disk the Host cannot write (its file
 #                                system is full): writes fail, reads work
 set -uo pipefail
-# Lines for the Host (BLOCK-SHA256) go to fd 3, past check()'s capture.
+# Lines for the Host (BLOCK-SHA256) go to fd 3, past check_output's capture.
 exec 3>&1
 
-# check NAME COMMAND...: PASS if COMMAND succeeds, else FAIL with its last line.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "PASS $name"
-	else
-		echo "FAIL $name: $(echo "$out" | tail -1)"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 # The kernel's view of a disk: /sys/block/NAME/ATTR.
 attr() {
@@ -46,7 +37,7 @@ root_ok() {
 	[ "$(attr lgba queue/max_segments)" = 16 ] ||
 		{ echo "max_segments $(attr lgba queue/max_segments)"; return 1; }
 }
-check block-root root_ok
+check_output block-root root_ok
 
 # A file written through the page cache, flushed with fsync, reads back.
 root_io_ok() {
@@ -58,7 +49,7 @@ root_io_ok() {
 	[ "$(sha256sum <"$f")" = "$sum" ] || { echo "read back differs"; return 1; }
 	rm -f "$f"
 }
-check block-root-io root_io_ok
+check_output block-root-io root_io_ok
 
 # --- A partitioned disk -------------------------------------------------------
 parts=${LGUEST_BLOCK_PARTS:-}
@@ -72,7 +63,7 @@ if [ -n "$parts" ]; then
 		[ "$n" -ge 2 ] || { echo "$parts has $n partitions"; return 1; }
 		[ -b "$p1" ] && [ -b "$p2" ] || { echo "no $p1 or $p2"; return 1; }
 	}
-	check block-partitions parts_ok
+	check_output block-partitions parts_ok
 
 	# ext4 on partition 1: make, fill, unmount, check, mount, verify.
 	fs_ok() {
@@ -89,7 +80,7 @@ if [ -n "$parts" ]; then
 		umount "$m"
 		rmdir "$m"
 	}
-	check block-partition-ext4 fs_ok
+	check_output block-partition-ext4 fs_ok
 
 	# Raw data on partition 2, by O_DIRECT (so straight through the
 	# driver in requests of up to 16 segments), read back the same way.
@@ -110,7 +101,7 @@ if [ -n "$parts" ]; then
 		echo "METRIC block-direct-write $((8 * 1024 * 1000000 / ((t1 - t0) / 1000 + 1))) KiB/s" >&3
 		echo "METRIC block-direct-read $((8 * 1024 * 1000000 / ((t2 - t1) / 1000 + 1))) KiB/s" >&3
 	}
-	check block-partition-raw raw_ok
+	check_output block-partition-raw raw_ok
 fi
 
 # --- A read-only disk ----------------------------------------------------------
@@ -123,7 +114,7 @@ if [ -n "$ro" ]; then
 			{ echo "a write cache on a read-only disk"; return 1; }
 		echo "BLOCK-SHA256 ${ro#/dev/} 1 $(dd if="$ro" bs=1M count=1 iflag=direct status=none | sha256sum | cut -d' ' -f1)" >&3
 	}
-	check block-ro-flag ro_ok
+	check_output block-ro-flag ro_ok
 
 	# Writes are refused, whichever way they are tried.
 	ro_write_refused() {
@@ -144,7 +135,7 @@ if [ -n "$ro" ]; then
 			return 1
 		fi
 	}
-	check block-ro-write-refused ro_write_refused
+	check_output block-ro-write-refused ro_write_refused
 fi
 
 # --- A disk whose Host file system is full -----------------------------------------
@@ -163,8 +154,8 @@ if [ -n "$full" ]; then
 		grep -q "I/O error, dev ${full#/dev/}" <<<"$(dmesg)" ||
 			{ echo "no I/O error in the kernel log"; return 1; }
 	}
-	check block-full-eio full_eio
+	check_output block-full-eio full_eio
 	# The disk still works for what the Host can do.
-	check block-full-read dd if="$full" of=/dev/null bs=1M count=4 iflag=direct status=none
+	check_output block-full-read dd if="$full" of=/dev/null bs=1M count=4 iflag=direct status=none
 fi
 exit 0

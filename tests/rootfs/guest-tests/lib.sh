@@ -2,6 +2,10 @@
 # shellcheck shell=bash
 # Helpers shared by the Guest tests.  Source, don't run.
 
+# pass, fail, skip, check and check_output: tests/lib.sh, which
+# build-rootfs.sh installs beside us as results.sh.
+. "$(dirname "${BASH_SOURCE[0]}")/results.sh"
+
 # scratch_device: the disk the fio tests may overwrite: lguest.fio_dev=PATH,
 # else the second lguest disk (/dev/lgbb), else the second virtio disk
 # (/dev/vdb).  Never a mounted device or the root file system's.

@@ -4,16 +4,7 @@
 # workload tools, and a writable root file system.
 set -euo pipefail
 
-# check NAME COMMAND...: PASS if COMMAND succeeds, else FAIL with its last line.
-check() {
-	local name=$1 out
-	shift
-	if out=$("$@" 2>&1); then
-		echo "PASS $name"
-	else
-		echo "FAIL $name: $(echo "$out" | tail -1)"
-	fi
-}
+. "$(dirname "$0")/lib.sh"
 
 echo "kernel: $(uname -srm); Debian $(cat /etc/debian_version); arch $(dpkg --print-architecture)"
 
@@ -23,7 +14,7 @@ apt_ok() {
 		apt-config dump | grep '^APT::Architecture "i386";' &&
 		apt-get check
 }
-check tools-apt apt_ok
+check_output tools-apt apt_ok
 
 dpkg_ok() {
 	local n
@@ -34,7 +25,7 @@ dpkg_ok() {
 		{ echo "a workload package is not installed"; return 1; }
 	[ -z "$(dpkg --audit)" ] || { dpkg --audit | head -3; return 1; }
 }
-check tools-dpkg dpkg_ok
+check_output tools-dpkg dpkg_ok
 
 python_ok() {
 	python3 -c '
@@ -49,13 +40,13 @@ assert out.startswith("i") and out.endswith("86"), out
 print(json.dumps({"python": sys.version.split()[0], "machine": out}))
 '
 }
-check tools-python3 python_ok
+check_output tools-python3 python_ok
 
 workloads_ok() {
 	stress-ng --version && fio --version && iperf3 --version | sed -n 1p &&
 		sysbench --version && ping -V && ip -V
 }
-check tools-workloads workloads_ok
+check_output tools-workloads workloads_ok
 
 rootfs_rw_ok() {
 	local f=/var/tmp/lguest-rw.$$
@@ -65,4 +56,4 @@ rootfs_rw_ok() {
 	rm -f "$f"
 	[ "$(findmnt -n -o FSTYPE /)" = ext4 ]
 }
-check tools-rootfs-rw rootfs_rw_ok
+check_output tools-rootfs-rw rootfs_rw_ok

@@ -16,11 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bsd/string.h>
-#include "args.h"
+#include "launch.h"
 #include "devices.h"
 #include "error_text.h"
-
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 const char launch_usage[] =
 "Usage: lguest-launch [OPTIONS] MEM-IN-MB vmlinux|bzImage [KERNEL ARGS...]\n"

@@ -18,8 +18,6 @@
 #include "launch.h"
 #include "console_backend.h"
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
-
 static enum launch_console_kind mode;
 static int in_fd = -1;		/* what console_input_fd() returns */
 static int out_fd = -1;		/* pty: the master; file: the file */

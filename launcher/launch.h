@@ -12,6 +12,8 @@
 #include "args.h"
 #include "boot.h"
 
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+
 /* Guest-physical layout the Launcher creates (see boot.c). */
 #define GUEST_PAGE_SIZE		BOOT_PAGE_SIZE
 #define GUEST_BOOT_PARAMS	BOOT_PARAMS_ADDR

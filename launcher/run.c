@@ -24,7 +24,6 @@
 #include <lguest_abi.h>
 
 #define POWER_DOWN_REASON	"Power down"
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 
 static void tell_host(struct guest *g)
 {

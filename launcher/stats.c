@@ -27,7 +27,6 @@
 #include "launch.h"
 #include <lguest_abi.h>
 
-#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define PREFIX			"lguest-stats: "
 
 static int stats_fd = -1;		/* set once the Host has our Guest */

@@ -5,7 +5,9 @@
 #   make dkms-install [DESTDIR=]  copy exactly the module's sources to
 #                                 $(DESTDIR)/usr/src/lguest-$(VERSION)
 #   make dkms-files               list the files dkms-install copies
-#   make install-system [DESTDIR=] the udev rule for /dev/lguest
+#   make install-system [DESTDIR=] the udev rule for /dev/lguest and the
+#                                 systemd unit lguest@.service (with
+#                                 PREFIX/bin/lguest-launch in ExecStart)
 #   make deb [DEB_PROFILES=pkg.lguest.guest]
 #                                 .debs in build/pkg/ (dpkg-buildpackage)
 #   make rpm                      RPMs in build/rpm/ (rpmbuild -ba)
@@ -15,6 +17,7 @@
 
 DKMS_DEST = $(DESTDIR)/usr/src/lguest-$(VERSION)
 UDEVRULESDIR ?= $(PREFIX)/lib/udev/rules.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 # The module's sources: everything the Kbuild in host-module/ may read, less
 # what a build leaves there.  tests/suites/50-packaging.sh checks this list
@@ -41,6 +44,10 @@ dkms-install:
 install-system:
 	install -D -m 0644 tools/packaging/60-lguest.rules \
 		$(DESTDIR)$(UDEVRULESDIR)/60-lguest.rules
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed "s|/usr/bin/lguest-launch|$(PREFIX)/bin/lguest-launch|" \
+		"launcher/systemd/lguest@.service" >"$(DESTDIR)$(SYSTEMDUNITDIR)/lguest@.service"
+	chmod 0644 "$(DESTDIR)$(SYSTEMDUNITDIR)/lguest@.service"
 
 deb:
 	tools/packaging/build-deb.sh $(if $(DEB_PROFILES),--profiles=$(DEB_PROFILES))

@@ -7,8 +7,10 @@
 # (tools/trixie-buildenv.sh -w): install lguest-dkms and lguest-launcher
 # from DEBS (with their .changes), then the headers of each KREL (trixie's
 # and trixie-backports' kernels), and check that DKMS built and installed
-# the module for each, that trixie's lintian finds nothing, and that a
-# purge leaves nothing behind.  One PASS/FAIL line per check.
+# the module for each, that the lguest user and lguest@.service are there
+# (and systemd-analyze verify takes the unit), that trixie's lintian finds
+# nothing, and that a purge leaves nothing behind.  One PASS/FAIL line per
+# check.
 #
 # Packages apt downloads are kept in ARCHIVES (a directory in the cache,
 # bound by the caller), so a second run needs the network only for apt's
@@ -40,6 +42,18 @@ else
 	exit 0
 fi
 
+# The user lguest@.service runs Guests as, made by the launcher package.
+pw=$(getent passwd lguest)
+IFS=: read -r _ _ uid gid _ home _ <<<"$pw"
+st=$(stat -c '%U:%G %a' /var/lib/lguest 2>/dev/null)
+if [ -n "$pw" ] && [ "$uid" -lt 1000 ] && [ "$gid" = "$(getent group lguest | cut -d: -f3)" ] &&
+	[ "$home" = /var/lib/lguest ] && [ "$st" = "lguest:lguest 750" ] && [ -d /etc/lguest ] &&
+	[ -f /usr/lib/systemd/system/lguest@.service ]; then
+	pass trixie-service-user "$pw, /var/lib/lguest $st, lguest@.service"
+else
+	fail trixie-service-user "user '${pw:-none}', /var/lib/lguest '${st:-missing}', /etc/lguest or lguest@.service missing"
+fi
+
 # What a user does next: the headers of the kernels they run.  Their
 # install hook has DKMS build the module for each.
 headers=()
@@ -62,8 +76,17 @@ for krel in "$@"; do
 	fi
 done
 
-# Debian 13's lintian is stricter than 12's (files under /lib, for one).
-"${apt[@]}" install --no-install-recommends lintian >"$debs/lintian-install.log" 2>&1
+# Debian 13's lintian is stricter than 12's (files under /lib, for one),
+# and so is its systemd-analyze verify (the man page is checked on the
+# Debian 12 machine: this one has no man-db).
+"${apt[@]}" install --no-install-recommends lintian systemd >"$debs/lintian-install.log" 2>&1
+if ! command -v systemd-analyze >/dev/null; then
+	fail trixie-service-verify "systemd did not install: $(tail -1 "$debs/lintian-install.log")"
+elif out=$(systemd-analyze verify --man=no lguest@demo.service 2>&1) && [ -z "$out" ]; then
+	pass trixie-service-verify "$(systemd-analyze --version | head -1)"
+else
+	fail trixie-service-verify "systemd-analyze verify lguest@demo.service: '$out'"
+fi
 if ! command -v lintian >/dev/null; then
 	fail trixie-lintian "lintian did not install: $(tail -1 "$debs/lintian-install.log")"
 elif lintian --fail-on error,warning --display-level '>=warning' "$debs"/*.changes \
@@ -75,9 +98,10 @@ fi
 
 "${apt[@]}" purge lguest-dkms lguest-launcher >"$debs/purge.log" 2>&1
 left=$({ find /lib/modules -path '*/updates/*' -name 'lguest.ko*'; ls -d /usr/src/lguest-* \
-	/var/lib/dkms/lguest /usr/lib/udev/rules.d/60-lguest.rules; } 2>/dev/null)
+	/var/lib/dkms/lguest /usr/lib/udev/rules.d/60-lguest.rules \
+	/usr/lib/systemd/system/lguest@.service /etc/lguest /var/lib/lguest; } 2>/dev/null)
 if [ -z "$left" ]; then
-	pass trixie-deb-purge "no module, sources, DKMS tree or udev rule left"
+	pass trixie-deb-purge "no module, sources, DKMS tree, udev rule, unit or directories left"
 else
 	fail trixie-deb-purge "left behind: $(echo $left)"
 fi

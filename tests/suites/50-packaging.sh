@@ -9,8 +9,12 @@
 # installed on this machine gets lguest.ko built and installed by DKMS for
 # both Debian 12 Host kernels (6.1 and 6.12), the 6.1 one is kept as
 # build/dkms/lguest.ko for the QEMU bench, and purging removes it all; the
-# launcher package installs its program, man page, udev rule and group;
-# rpmbuild -ba builds both RPMs with the right file lists.
+# launcher package installs its program, man page, udev rule and group,
+# and the Guest service lguest@.service: the unit systemd-analyze verify
+# accepts, the command line its ExecStart= makes with the example
+# configuration that lguest-launch accepts, the lguest system user (systemd
+# itself does not run here, so no instance is started); rpmbuild -ba builds
+# both RPMs with the right file lists.
 #
 # Installing needs root (CI runs as root); without it those checks SKIP.
 # Every run starts by purging what an earlier run may have left installed.
@@ -186,6 +190,8 @@ if $debs_ok; then
 	missing=
 	for f in ./usr/bin/lguest-launch ./usr/share/man/man1/lguest-launch.1.gz \
 		./usr/lib/udev/rules.d/60-lguest.rules \
+		./usr/lib/systemd/system/lguest@.service \
+		./usr/share/doc/lguest-launcher/examples/lguest-demo.conf \
 		./usr/share/doc/lguest-launcher/examples/lguest-modules-load.conf; do
 		grep -qxF "$f" "$LOGS/deb-launcher-files.txt" || missing+=" $f"
 	done
@@ -194,6 +200,78 @@ if $debs_ok; then
 	dpkg-deb -e "$deb_launcher" "$LOGS/ctrl"
 	check deb-launcher-postinst "postinst does not create the lguest group" \
 		grep -q 'addgroup --system --quiet lguest' "$LOGS/ctrl/postinst"
+
+	# lguest@.service: in the package, root's, 0644; a template that no
+	# maintainer script enables, starts or stops (there is no instance).
+	unit_line=$(dpkg-deb -c "$deb_launcher" | awk '$NF == "./usr/lib/systemd/system/lguest@.service"')
+	check deb-launcher-unit "lguest@.service in the .deb: '${unit_line:-missing}'" \
+		bash -c '[[ $1 == "-rw-r--r-- root/root "* ]]' _ "$unit_line"
+	started=$(grep -HnE 'deb-systemd-(helper|invoke)|systemctl|invoke-rc.d' "$LOGS"/ctrl/p* 2>/dev/null || true)
+	check deb-launcher-unit-not-enabled "a maintainer script enables, starts or stops a unit: $started" \
+		test -z "$started"
+	rm -rf "$LOGS/launcher-deb"
+	dpkg-deb -x "$deb_launcher" "$LOGS/launcher-deb"
+	unit=$LOGS/launcher-deb/usr/lib/systemd/system/lguest@.service
+	example=$LOGS/launcher-deb/usr/share/doc/lguest-launcher/examples/lguest-demo.conf
+	# What the unit promises: the user, the instance's configuration, the
+	# stop sequence (SIGTERM to the Launcher alone, and systemd's SIGKILL
+	# only after the Guest's own --shutdown-timeout has run out).
+	bad=
+	for want in User=lguest Group=lguest 'ConditionPathExists=/etc/lguest/%i.conf' \
+		'EnvironmentFile=/etc/lguest/%i.conf' 'RuntimeDirectory=lguest/%i' KillMode=mixed \
+		'Documentation=man:lguest-launch(1)' WantedBy=multi-user.target NoNewPrivileges=yes \
+		ProtectSystem=strict ReadWritePaths=-/var/lib/lguest 'DeviceAllow=/dev/lguest rw'; do
+		grep -qxF "$want" "$unit" 2>/dev/null || bad+=" no '$want';"
+	done
+	stop=$(sed -n 's/^TimeoutStopSec=\([0-9]\+\)$/\1/p' "$unit" 2>/dev/null)
+	grace=$(sed -n 's/^ExecStart=.* --shutdown-timeout=\([0-9]\+\) .*/\1/p' "$unit" 2>/dev/null)
+	if ! [ -n "$stop" ] || ! [ -n "$grace" ] || [ "$stop" -le "$grace" ]; then
+		bad+=" TimeoutStopSec '$stop' does not exceed --shutdown-timeout '$grace';"
+	fi
+	check service-unit-settings "lguest@.service:$bad" test -z "$bad"
+
+	# The command line systemd makes from ExecStart= for instance demo,
+	# with the example configuration and with an empty one (every key
+	# missing), word by word (tests/packaging/exec-words.sh), and the
+	# built Launcher accepts it: it gets as far as opening the kernel,
+	# which is checked after the command line is.  (The kernel given to
+	# the Launcher is one that does not exist, so nothing can boot.)
+	launch=$PKG_OUT/lguest-$VERSION/launcher/lguest-launch
+	: >"$LOGS/empty.conf"
+	for conf in example empty; do
+		case $conf in
+		example)
+			file=$example
+			want=(/usr/bin/lguest-launch --console=socket:/run/lguest/demo/console
+				--shutdown-timeout=30 --block=/var/lib/lguest/demo.img
+				--sharenet=/var/lib/lguest/lan 256 /usr/lib/lguest/bzImage
+				console=hvc0 root=/dev/lgba rw quiet)
+			;;
+		empty)
+			file=$LOGS/empty.conf
+			want=(/usr/bin/lguest-launch --console=socket:/run/lguest/demo/console
+				--shutdown-timeout=30 128 /usr/lib/lguest/bzImage console=hvc0)
+			;;
+		esac
+		if ! tests/packaging/exec-words.sh "$unit" demo "$file" >"$LOGS/exec-$conf.txt" 2>&1; then
+			fail "service-cmdline-$conf" "$(tail -1 "$LOGS/exec-$conf.txt")"
+			continue
+		fi
+		if ! diff -u <(printf '%s\n' "${want[@]}") "$LOGS/exec-$conf.txt" >"$LOGS/exec-$conf.diff"; then
+			fail "service-cmdline-$conf" "ExecStart= gives $(tr '\n' ' ' <"$LOGS/exec-$conf.txt")"
+			continue
+		fi
+		nokernel=$LOGS/no-such-kernel
+		{ cat "$file"; echo "LGUEST_KERNEL=$nokernel"; } >"$LOGS/$conf-nokernel.conf"
+		mapfile -t words < <(tests/packaging/exec-words.sh "$unit" demo "$LOGS/$conf-nokernel.conf")
+		rc=0
+		err=$("$launch" "${words[@]:1}" 2>&1 >/dev/null) || rc=$?
+		if [ $rc -eq 2 ] && [ "$err" = "lguest-launch: cannot open kernel image '$nokernel': No such file or directory" ]; then
+			pass "service-cmdline-$conf" "${#want[@]} words, accepted by lguest-launch"
+		else
+			fail "service-cmdline-$conf" "lguest-launch ${words[*]:1}: status $rc, '$err'"
+		fi
+	done
 
 	# The man page documents every option the built Launcher's --help
 	# shows, each in an item of its own in OPTIONS (the line after .TP).
@@ -274,6 +352,11 @@ purge_all() {
 		dkms remove -m lguest -v "$v" --all >>"$LOGS/purge-old.log" 2>&1 || true
 	done
 	rm -rf /var/lib/dkms/lguest
+	# The lguest user the launcher package makes, and keeps on purge: gone,
+	# so that the install below has to make it again.
+	if getent passwd lguest >/dev/null; then
+		userdel lguest >>"$LOGS/purge-old.log" 2>&1 || true
+	fi
 	# A run killed half-way can leave modules DKMS no longer knows about.
 	find /lib/modules -path '*/updates/*' -name 'lguest.ko*' -print -delete \
 		>>"$LOGS/purge-old.log" 2>&1 || true
@@ -304,7 +387,7 @@ if [ "$(id -u)" -eq 0 ]; then
 fi
 if [ "$(id -u)" -ne 0 ]; then
 	for t in deb-install dkms-installed-6.1 dkms-installed-6.12 dkms-module-export \
-		dkms-build-exclusive deb-launcher-install deb-purge; do
+		dkms-build-exclusive deb-launcher-install service-user service-verify deb-purge; do
 		skip "$t" "installing packages needs root"
 	done
 elif ! $debs_ok; then
@@ -387,6 +470,48 @@ else
 		fail deb-launcher-install "lguest-launcher install incomplete (see $LOGS/deb-launcher-install.log)"
 	fi
 
+	# The user lguest@.service runs as: a system user (uid below 1000)
+	# whose group is lguest, home /var/lib/lguest (made, the user's, not
+	# the world's), no login; /etc/lguest made.  A second configure (an
+	# upgrade, a reinstall) keeps it as it is.
+	pw=$(getent passwd lguest || true)
+	IFS=: read -r _ _ uid gid _ home shell <<<"$pw"
+	bad=
+	if [ -z "$pw" ]; then
+		bad=" no user lguest"
+	else
+		[ "$uid" -ge 100 ] && [ "$uid" -lt 1000 ] || bad+=" uid $uid is not a system uid;"
+		[ "$gid" = "$(getent group lguest | cut -d: -f3)" ] || bad+=" group $gid is not lguest;"
+		[ "$home" = /var/lib/lguest ] || bad+=" home $home;"
+		[ "$shell" = /usr/sbin/nologin ] || bad+=" shell $shell;"
+		st=$(stat -c '%U:%G %a' /var/lib/lguest 2>/dev/null || true)
+		[ "$st" = "lguest:lguest 750" ] || bad+=" /var/lib/lguest is '${st:-missing}';"
+		[ -d /etc/lguest ] || bad+=" no /etc/lguest;"
+		if dpkg -i "$deb_launcher" >"$LOGS/deb-launcher-reinstall.log" 2>&1; then
+			[ "$(getent passwd lguest)" = "$pw" ] || bad+=" a reinstall changed the user to '$(getent passwd lguest)';"
+		else
+			bad+=" a reinstall failed (see $LOGS/deb-launcher-reinstall.log);"
+		fi
+	fi
+	check service-user "after installing lguest-launcher:$bad" test -z "$bad"
+
+	# systemd-analyze verify loads lguest@demo.service as systemd would
+	# (the installed template, its ExecStart= program, its man page); it
+	# says nothing when all is well and prints a line for each setting it
+	# cannot use, as the broken copy shows it does.
+	rc=0
+	out=$(systemd-analyze verify lguest@demo.service 2>&1) || rc=$?
+	rm -rf "$LOGS/units"
+	mkdir -p "$LOGS/units"
+	sed 's/^KillMode=mixed$/KillMode=mixd/' /usr/lib/systemd/system/lguest@.service \
+		>"$LOGS/units/lguest@.service"
+	broken=$(SYSTEMD_UNIT_PATH=$LOGS/units: systemd-analyze verify lguest@demo.service 2>&1 || true)
+	if [ $rc -eq 0 ] && [ -z "$out" ] && grep -q 'KillMode\|kill mode' <<<"$broken"; then
+		pass service-verify "systemd-analyze verify lguest@demo.service: $(systemd-analyze --version | head -1)"
+	else
+		fail service-verify "systemd-analyze verify lguest@demo.service: status $rc, '${out}' (a broken copy: '$broken')"
+	fi
+
 	start=$(date +%s)
 	"${APT[@]}" purge lguest-launcher lguest-dkms >"$LOGS/deb-purge.log" 2>&1 || true
 	left=$({ find /lib/modules -path '*/updates/*' -name 'lguest.ko*'; ls -d /usr/src/lguest-* /var/lib/dkms/lguest; } 2>/dev/null || true)
@@ -396,9 +521,12 @@ else
 			left+=" package $pkg"
 		fi
 	done
-	if [ -e /usr/lib/udev/rules.d/60-lguest.rules ]; then left+=" /usr/lib/udev/rules.d/60-lguest.rules"; fi
+	for f in /usr/lib/udev/rules.d/60-lguest.rules /usr/lib/systemd/system/lguest@.service \
+		/etc/lguest /var/lib/lguest; do
+		if [ -e "$f" ]; then left+=" $f"; fi
+	done
 	if [ -z "$left" ]; then
-		pass deb-purge "module, /usr/src/lguest-$VERSION and DKMS tree gone in $(($(date +%s) - start))s"
+		pass deb-purge "module, /usr/src/lguest-$VERSION, DKMS tree, udev rule, lguest@.service, empty /etc/lguest and /var/lib/lguest gone in $(($(date +%s) - start))s"
 	else
 		fail deb-purge "left behind: $(echo $left)"
 	fi
@@ -476,13 +604,17 @@ if tools/packaging/build-rpm.sh --out="$RPM_OUT" >"$LOGS/rpm-build.log" 2>&1 &&
 
 	rpm -qlp "$rpm_launcher" | grep -v '^/usr/lib/\.build-id' >"$LOGS/rpm-launcher-files.txt"
 	cat >"$LOGS/rpm-launcher-want.txt" <<-EOF
+	/etc/lguest
 	/usr/bin/lguest-launch
+	/usr/lib/systemd/system/lguest@.service
 	/usr/lib/udev/rules.d/60-lguest.rules
 	/usr/share/doc/lguest-launcher-$VERSION
 	/usr/share/doc/lguest-launcher-$VERSION/install.md
+	/usr/share/doc/lguest-launcher-$VERSION/lguest-demo.conf
 	/usr/share/doc/lguest-launcher-$VERSION/lguest-modules-load.conf
 	/usr/share/licenses/lguest-launcher-$VERSION
 	/usr/share/licenses/lguest-launcher-$VERSION/LICENSE
+	/var/lib/lguest
 	EOF
 	man_in_rpm=$(grep -cE '^/usr/share/man/man1/lguest-launch\.1(\.gz)?$' "$LOGS/rpm-launcher-files.txt" || true)
 	if [ "$man_in_rpm" -eq 1 ] &&
@@ -491,6 +623,15 @@ if tools/packaging/build-rpm.sh --out="$RPM_OUT" >"$LOGS/rpm-build.log" 2>&1 &&
 	else
 		fail rpm-launcher-files "rpm -qlp lguest-launcher: $(tr '\n' ' ' <"$LOGS/rpm-launcher-files.txt")"
 	fi
+	# The lguest user and group made before the files are, and the state
+	# directory theirs; no unit enabled or started.
+	pre=$(rpm -qp --scripts "$rpm_launcher" | sed -n '/^preinstall scriptlet/,/^[a-z]* *scriptlet/p')
+	varlib=$(rpm -qp --qf '[%{FILEUSERNAME}:%{FILEGROUPNAME} %{FILEMODES:perms} %{FILENAMES}\n]' "$rpm_launcher" |
+		grep ' /var/lib/lguest$' || true)
+	enables=$(rpm -qp --scripts "$rpm_launcher" | grep -E 'systemctl|systemd_post' || true)
+	check rpm-launcher-user "%pre: '$(grep -E 'useradd|groupadd' <<<"$pre" | tr '\n' ' ')', /var/lib/lguest '$varlib', enabling '$enables'" \
+		bash -c 'grep -q "groupadd -r lguest" <<<"$1" && grep -q "useradd -r -g lguest -d /var/lib/lguest" <<<"$1" &&
+			[ "$2" = "lguest:lguest drwxr-x--- /var/lib/lguest" ] && [ -z "$3" ]' _ "$pre" "$varlib" "$enables"
 else
 	fail rpm-build "rpmbuild -ba failed or made the wrong RPMs (see $LOGS/rpm-build.log)"
 fi

@@ -155,6 +155,7 @@ struct lguest {
 	struct mmu_interval_notifier mmu;
 	bool mmu_registered;
 	struct lg_shadow_root roots[LG_SHADOW_ROOTS];
+	unsigned int kernel_gib;	/* first GiB every root shares (H:305) */
 	unsigned int cur_root, next_evict;
 	unsigned int shadow_pages, shadow_page_limit;
 

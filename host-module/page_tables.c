@@ -98,12 +98,35 @@ static void clear_root_range(struct lguest *lg, struct lg_shadow_root *r,
 	}
 }
 
+/*H:305
+ * The Guest kernel's own mappings, from page_offset up, are the same in
+ * every Guest page directory: Linux copies them into each new one.  So
+ * the whole GiBs of them share one shadow: every root's third level
+ * points at root 0's middle level for those GiBs (lg->kernel_gib on), and
+ * what one process faulted in, the next finds there.  Without this each
+ * root kept its own copy, and a process switch to a directory we had no
+ * shadow for started from nothing: most of the faults of a fork and exec
+ * were the kernel faulting its own pages back in.
+ *
+ * Only the part below the shared GiBs is a root's own: that is what a
+ * root gives up when it is reused for another directory.  Should one
+ * directory's kernel half disagree with another's (Linux fills in vmalloc
+ * entries lazily; a hostile Guest can do anything), the Guest only sees
+ * its own memory through whichever it faulted in first, as if its other
+ * directories had been brought up to date.
+ */
+static u32 root_own_pdes(struct lguest *lg)
+{
+	return lg->kernel_gib * (PTRS_PER_PMD * 2 / 4);
+}
+
 static void clear_all_roots(struct lguest *lg, struct list_head *later)
 {
 	unsigned int i;
 
-	for (i = 0; i < LG_SHADOW_ROOTS; i++)
-		clear_root_range(lg, &lg->roots[i], 0, 1024, later);
+	clear_root_range(lg, &lg->roots[0], 0, 1024, later);
+	for (i = 1; i < LG_SHADOW_ROOTS; i++)
+		clear_root_range(lg, &lg->roots[i], 0, root_own_pdes(lg), later);
 }
 
 /*H:365
@@ -159,13 +182,14 @@ static const struct mmu_interval_notifier_ops lguest_mmu_ops = {
 	.invalidate = lguest_mmu_invalidate,
 };
 
+/* Free a root's tables: the shadows in them are gone (clear_all_roots()). */
 static void free_root(struct lguest *lg, struct lg_shadow_root *r)
 {
 	unsigned int i;
 
-	clear_root_range(lg, r, 0, 1024, NULL);
 	for (i = 0; i < 4; i++)
-		free_page((unsigned long)r->pmd[i]);
+		if (i < lg->kernel_gib || r == &lg->roots[0])
+			free_page((unsigned long)r->pmd[i]);
 	free_page((unsigned long)r->pud);
 	free_page((unsigned long)r->p4d);
 	free_page((unsigned long)r->top);
@@ -178,7 +202,7 @@ static u64 *alloc_table(void)
 	return (u64 *)get_zeroed_page(GFP_KERNEL_ACCOUNT);
 }
 
-static int alloc_root(struct lg_shadow_root *r)
+static int alloc_root(struct lguest *lg, struct lg_shadow_root *r)
 {
 	unsigned int i;
 
@@ -197,7 +221,10 @@ static int alloc_root(struct lg_shadow_root *r)
 		r->top[0] = __pa(r->pud) | SHADOW_TABLE;
 	}
 	for (i = 0; i < 4; i++) {
-		r->pmd[i] = alloc_table();
+		if (i >= lg->kernel_gib && r != &lg->roots[0])
+			r->pmd[i] = lg->roots[0].pmd[i];	/* H:305 */
+		else
+			r->pmd[i] = alloc_table();
 		if (!r->pmd[i])
 			return -ENOMEM;
 		r->pud[i] = __pa(r->pmd[i]) | SHADOW_TABLE;
@@ -227,10 +254,13 @@ int lguest_init_pagetables(struct lguest *lg, u32 gpgdir)
 	spin_lock_init(&lg->shadow_lock);
 	for (i = 0; i < LG_SHADOW_ROOTS; i++)
 		lg->roots[i].gpgdir = LG_NO_ROOT;
+	/* The GiBs wholly above page_offset; none if there is no split. */
+	lg->kernel_gib = lg->page_offset ?
+		DIV_ROUND_UP((u64)lg->page_offset, SZ_1G) : 4;
 	if ((gpgdir & ~GP_PFN_MASK) || !lguest_gpa_ok(lg, gpgdir, PAGE_SIZE))
 		return -EINVAL;
 	for (i = 0; i < LG_SHADOW_ROOTS; i++)
-		if (alloc_root(&lg->roots[i]))
+		if (alloc_root(lg, &lg->roots[i]))
 			return -ENOMEM;
 	lg->roots[0].gpgdir = gpgdir;
 	lg->cur_root = 0;
@@ -255,7 +285,9 @@ void lguest_free_pagetables(struct lguest *lg)
 	if (lg->mmu_registered)
 		mmu_interval_notifier_remove(&lg->mmu);
 	lg->mmu_registered = false;
-	for (i = 0; i < LG_SHADOW_ROOTS; i++)
+	clear_all_roots(lg, NULL);
+	/* Root 0 owns the shared tables: it goes last. */
+	for (i = LG_SHADOW_ROOTS; i-- > 0;)
 		free_root(lg, &lg->roots[i]);
 }
 
@@ -383,38 +415,45 @@ bool lguest_guest_va_to_pa(struct lguest *lg, u32 vaddr, bool write, u32 *pa)
  * since we started looking: otherwise the page we found may already be on
  * its way out, and we let the Guest fault again.
  */
-bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
+/*
+ * The shadow entry for Guest entries @pde and @pte (which the caller has
+ * checked): the Launcher's page in *@page, with a reference the caller
+ * drops once the entry is installed.
+ */
+static bool shadow_entry(struct lguest *lg, u32 pde, u32 pte, u64 *spte,
+			 struct page **page)
 {
-	struct lg_shadow_root *r = &lg->roots[lg->cur_root];
-	u64 *spare = NULL, flags, *pmde, *pt;
-	unsigned long uaddr, seq;
-	struct page *page;
-	u32 pde, pte;
+	unsigned long uaddr = lg->mem_base + (pte & GP_PFN_MASK);
+	u64 flags;
 
-	seq = mmu_interval_read_begin(&lg->mmu);
-	if (!walk_guest(lg, vaddr, err, &pde, &pte))
+	if (get_user_pages_fast(uaddr, 1, FOLL_WRITE, page) != 1)
 		return false;
-
-	uaddr = lg->mem_base + (pte & GP_PFN_MASK);
-	if (get_user_pages_fast(uaddr, 1, FOLL_WRITE, &page) != 1) {
-		kill_guest(lg, "cannot map Guest page %#x", pte & GP_PFN_MASK);
-		return false;
-	}
-
 	flags = pte & (GP_PRESENT | GP_RW | GP_USER | GP_ACCESSED | GP_DIRTY);
 	if (!(pde & GP_RW) || !(pte & GP_DIRTY))
 		flags &= ~GP_RW;
 	if (!(pde & GP_USER))
 		flags &= ~GP_USER;
+	*spte = ((u64)page_to_pfn(*page) << PAGE_SHIFT) | flags;
+	return true;
+}
+
+/*
+ * Put @spte in root @r for @vaddr, unless an invalidation (H:365) began
+ * since @seq.  A missing shadow page table is allocated first.  Returns 1
+ * if the entry went in, 0 if the Guest must fault again, -ENOMEM if there
+ * was no memory for the table.
+ */
+static int install_spte(struct lguest *lg, struct lg_shadow_root *r,
+			u32 vaddr, unsigned long seq, u64 spte)
+{
+	u64 *spare = NULL, *pmde, *pt;
+	int ret = 0;
 
 	pmde = &r->pmd[vaddr >> 30][(vaddr >> 21) & 511];
 	if (!(READ_ONCE(*pmde) & _PAGE_PRESENT)) {
 		spare = alloc_table();
-		if (!spare) {
-			put_page(page);
-			kill_guest(lg, "out of memory for shadow page tables");
-			return false;
-		}
+		if (!spare)
+			return -ENOMEM;
 	}
 
 	spin_lock(&lg->shadow_lock);
@@ -430,14 +469,38 @@ bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
 		spare = NULL;
 	}
 	pt = table_of(*pmde);
-	pt[(vaddr >> 12) & 511] = ((u64)page_to_pfn(page) << PAGE_SHIFT) | flags;
-	lg->stats.pf_fixed++;
+	pt[(vaddr >> 12) & 511] = spte;
+	ret = 1;
 out:
 	spin_unlock(&lg->shadow_lock);
-	put_page(page);
 	if (spare)
 		free_page((unsigned long)spare);
-	return true;
+	return ret;
+}
+
+bool lguest_demand_page(struct lguest *lg, u32 vaddr, u32 err)
+{
+	struct lg_shadow_root *r = &lg->roots[lg->cur_root];
+	unsigned long seq;
+	struct page *page;
+	u32 pde, pte;
+	u64 spte;
+	int ret;
+
+	seq = mmu_interval_read_begin(&lg->mmu);
+	if (!walk_guest(lg, vaddr, err, &pde, &pte))
+		return false;
+	if (!shadow_entry(lg, pde, pte, &spte, &page)) {
+		kill_guest(lg, "cannot map Guest page %#x", pte & GP_PFN_MASK);
+		return false;
+	}
+	ret = install_spte(lg, r, vaddr, seq, spte);
+	put_page(page);
+	if (ret < 0)
+		kill_guest(lg, "out of memory for shadow page tables");
+	else if (ret)
+		lg->stats.pf_fixed++;
+	return ret >= 0;
 }
 
 static struct lg_shadow_root *find_root(struct lguest *lg, u32 gpgdir)
@@ -453,7 +516,7 @@ static struct lg_shadow_root *find_root(struct lguest *lg, u32 gpgdir)
 /*H:330
  * NEW_PGTABLE: the Guest switched page directory (a process switch).  If
  * we still have a shadow of it we use it as it is; otherwise the oldest
- * shadow is emptied and reused.
+ * shadow is emptied of its own part (H:305) and reused.
  */
 void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
 {
@@ -470,7 +533,7 @@ void lguest_new_pgtable(struct lguest *lg, u32 gpgdir)
 		r = &lg->roots[lg->next_evict];
 		lg->next_evict = (lg->next_evict + 1) % LG_SHADOW_ROOTS;
 		spin_lock(&lg->shadow_lock);
-		clear_root_range(lg, r, 0, 1024, NULL);
+		clear_root_range(lg, r, 0, root_own_pdes(lg), NULL);
 		spin_unlock(&lg->shadow_lock);
 		r->gpgdir = gpgdir;
 	}
@@ -506,11 +569,40 @@ static void clear_shadow_pte(struct lg_shadow_root *r, u32 vaddr)
 }
 
 /*H:350
- * SET_PTE: the Guest changed one entry.  We simply drop our shadow of it
- * and let the next access fault it back in.  Kernel mappings (at or above
+ * SET_PTE: the Guest changed one entry.  Kernel mappings (at or above
  * page_offset) are the same in every page directory, so for those every
- * shadow drops it.
+ * shadow drops it: the shared part (H:305) once, and each root's own copy
+ * of any kernel address below it.
+ *
+ * Most often the Guest is filling in the page it just faulted on, and
+ * will touch it the moment it returns: so, like the original lguest, a
+ * present entry the Guest has marked accessed or dirty goes straight into
+ * the shadow of its directory, saving the Guest the fault that would
+ * otherwise bring it in.  An entry we cannot use at once (not present,
+ * never used, beyond the Guest's memory, under a large page) is only
+ * dropped, and handled at the fault as before.
  */
+static void prefill_pte(struct lguest *lg, struct lg_shadow_root *r,
+			u32 gpgdir, u32 vaddr, u32 pte)
+{
+	unsigned long seq;
+	struct page *page;
+	u32 pde;
+	u64 spte;
+
+	if (!(pte & GP_PRESENT) || !(pte & (GP_ACCESSED | GP_DIRTY)) ||
+	    (pte >> PAGE_SHIFT) >= lg->pfn_limit)
+		return;
+	if (!read_gpde(lg, gpgdir, vaddr, &pde) || !(pde & GP_PRESENT) ||
+	    (pde & GP_PSE))
+		return;
+	seq = mmu_interval_read_begin(&lg->mmu);
+	if (!shadow_entry(lg, pde, pte, &spte, &page))
+		return;
+	install_spte(lg, r, vaddr, seq, spte);
+	put_page(page);
+}
+
 void lguest_set_pte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 pte)
 {
 	struct lg_shadow_root *r;
@@ -518,15 +610,21 @@ void lguest_set_pte(struct lguest *lg, u32 gpgdir, u32 vaddr, u32 pte)
 
 	spin_lock(&lg->shadow_lock);
 	if (vaddr >= lg->page_offset && lg->page_offset) {
+		r = NULL;
 		for (i = 0; i < LG_SHADOW_ROOTS; i++)
-			if (lg->roots[i].gpgdir != LG_NO_ROOT)
+			if (lg->roots[i].gpgdir != LG_NO_ROOT &&
+			    (i == 0 || (vaddr >> 30) < lg->kernel_gib))
 				clear_shadow_pte(&lg->roots[i], vaddr);
+		if ((vaddr >> 30) >= lg->kernel_gib)
+			r = find_root(lg, gpgdir);
 	} else {
 		r = find_root(lg, gpgdir);
 		if (r)
 			clear_shadow_pte(r, vaddr);
 	}
 	spin_unlock(&lg->shadow_lock);
+	if (r)
+		prefill_pte(lg, r, gpgdir, vaddr, pte);
 }
 
 /* SET_PMD: a page directory entry changed: drop its 4 MiB of shadow. */

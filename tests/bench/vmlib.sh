@@ -79,6 +79,11 @@ stamp() {
 	done
 }
 
+# stamp_of NAME PATTERN: the Host uptime of the Guest's first line matching.
+stamp_of() {
+	grep -E "^[0-9.]+ .*$2" "/tmp/$1.out" | head -1 | cut -d' ' -f1
+}
+
 # wait_for NAME PATTERN SECONDS: the Guest printed a line matching
 # PATTERN (an extended regular expression on the text after the stamp).
 wait_for() {

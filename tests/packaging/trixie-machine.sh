@@ -22,8 +22,7 @@ shift 2
 export DEBIAN_FRONTEND=noninteractive
 mkdir -p "$archives/partial"
 apt=(apt-get -y -q -o "Dir::Cache::Archives=$archives")
-pass() { echo "PASS $1${2:+: $2}"; }
-fail() { echo "FAIL $1: $2"; }
+. "$(dirname "$0")/../lib.sh"
 
 # The backports suite beside the release, from the same mirror.
 sed 's/ trixie / trixie-backports /' /etc/apt/sources.list \

@@ -19,8 +19,7 @@
 # Installing needs root (CI runs as root); without it those checks SKIP.
 # Every run starts by purging what an earlier run may have left installed.
 set -euo pipefail
-TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BUILD=${LGUEST_BUILD:-$TOP/build}
+. "$(dirname "$0")/../suite.sh"
 . "$TOP/tools/packaging/lib.sh"
 . "$TOP/tests/bench/common.sh"
 cd "$TOP"
@@ -32,16 +31,6 @@ PKG_OUT=$BUILD/pkg
 RPM_OUT=$BUILD/rpm
 export DEBIAN_FRONTEND=noninteractive
 APT=(apt-get -o DPkg::Lock::Timeout=600 -y)
-
-pass() { echo "PASS $1${2:+: $2}"; }
-fail() { echo "FAIL $1: $2"; }
-skip() { echo "SKIP $1: $2"; }
-# check NAME REASON COMMAND...: PASS if COMMAND succeeds, else FAIL REASON.
-check() {
-	local name=$1 reason=$2
-	shift 2
-	if "$@"; then pass "$name"; else fail "$name" "$reason"; fi
-}
 
 VERSION=$(dkms_version)
 echo "lguest version $VERSION (dkms.conf)"
@@ -566,7 +555,7 @@ else
 	done
 	start=$(date +%s)
 	"$TOP/tools/trixie-buildenv.sh" -w "$tm/scratch" -b "$tm/debs" -b "$archives" \
-		-b "$TOP/tests/packaging" \
+		-b "$TOP/tests" \
 		bash "$TOP/tests/packaging/trixie-machine.sh" "$tm/debs" "$archives" "${tkrels[@]}" \
 		2>>"$LOGS/trixie-machine.log" | tee "$LOGS/trixie-machine.txt"
 	grep -q '^PASS trixie-deb-purge' "$LOGS/trixie-machine.txt" ||

@@ -56,11 +56,6 @@ send() {
 	eval "echo \"\$2\" >&$1"
 }
 
-# stamp_of NAME PATTERN: the Host uptime of the first line matching.
-stamp_of() {
-	grep -E "^[0-9.]+ .*$2" "/tmp/$1.out" | head -1 | cut -d' ' -f1
-}
-
 LAUNCH_ARGS="--initrd=$P/initrd.gz $MEM $P/bzImage"
 dmesg_mark
 

@@ -575,12 +575,17 @@ static void clear_shadow_pte(struct lg_shadow_root *r, u32 vaddr)
  * of any kernel address below it.
  *
  * Most often the Guest is filling in the page it just faulted on, and
- * will touch it the moment it returns: so, like the original lguest, a
- * present entry the Guest has marked accessed or dirty goes straight into
- * the shadow of its directory, saving the Guest the fault that would
- * otherwise bring it in.  An entry we cannot use at once (not present,
- * never used, beyond the Guest's memory, under a large page) is only
- * dropped, and handled at the fault as before.
+ * will touch it the moment it returns: so a present entry goes straight
+ * into the shadow of its directory, saving the Guest the fault that would
+ * otherwise bring it in.  Only if it, and the directory entry above it,
+ * are already marked accessed: the Guest must find the accessed bit set
+ * after any access, as the hardware would have set it, and an access
+ * through a shadow entry sets no bit in the Guest's tables (Linux marks
+ * every entry accessed when it makes it, so this costs it nothing).  The
+ * dirty bit is kept as at a fault (H:320): the entry is writable in the
+ * shadow only once the Guest's is dirty.  An entry we cannot use at once
+ * (not present, not yet accessed, beyond the Guest's memory, under a
+ * large page) is only dropped, and handled at the fault as before.
  */
 static void prefill_pte(struct lguest *lg, struct lg_shadow_root *r,
 			u32 gpgdir, u32 vaddr, u32 pte)
@@ -590,11 +595,11 @@ static void prefill_pte(struct lguest *lg, struct lg_shadow_root *r,
 	u32 pde;
 	u64 spte;
 
-	if (!(pte & GP_PRESENT) || !(pte & (GP_ACCESSED | GP_DIRTY)) ||
+	if (!(pte & GP_PRESENT) || !(pte & GP_ACCESSED) ||
 	    (pte >> PAGE_SHIFT) >= lg->pfn_limit)
 		return;
 	if (!read_gpde(lg, gpgdir, vaddr, &pde) || !(pde & GP_PRESENT) ||
-	    (pde & GP_PSE))
+	    !(pde & GP_ACCESSED) || (pde & GP_PSE))
 		return;
 	seq = mmu_interval_read_begin(&lg->mmu);
 	if (!shadow_entry(lg, pde, pte, &spte, &page))

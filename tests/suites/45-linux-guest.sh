@@ -71,8 +71,10 @@ run() {
 		sed -n "s/^METRIC \([^ ]*\) /METRIC \1[$host\/$1\/smp$2] /p"
 }
 # The full run also has the console away from the terminal: a pty, a
-# socket, a file (tests/vm/console-modes.sh).
-run 6.1 max 2 2000 full console-modes
+# socket, a file (tests/vm/console-modes.sh); and what a fork and exec and
+# a fresh page cost the Guest, in switches and faults (perf-guest.sh's
+# METRIC lines).
+run 6.1 max 2 2000 full "console-modes perf-guest"
 for cfg in max:1 Skylake-Client-v4:2 EPYC:1 EPYC:2; do
 	run 6.1 "${cfg%:*}" "${cfg#*:}" 600 smoke
 done

@@ -22,6 +22,10 @@ read -r krel _ <"$kdir/version"
 # KMOD_VARIANT=NAME builds a variant (e.g. with LGUEST_SELFTEST=y) apart.
 out=$BUILD/kmod/$krel${KMOD_VARIANT:+-$KMOD_VARIANT}
 mkdir -p "$out"
+# One build at a time in a directory: two bench runs started together
+# (57-debian's) would otherwise sync and make in it at once, and Kbuild's
+# generated headers are not made for that.
+cache_lock "kmod-$(cksum <<<"$out" | cut -d' ' -f1)"
 # Exactly what DKMS would get: the module directory and the ABI header.
 rsync -a --delete --exclude '*.o' --exclude '*.ko' --exclude '.*.cmd' \
 	--exclude '*.mod*' --exclude modules.order --exclude Module.symvers \

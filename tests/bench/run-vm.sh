@@ -81,6 +81,13 @@ out=$BUILD/vm/${tag//[\/:]/_}/${names// /+}
 rm -rf "$out"
 mkdir -p "$out"
 
+# Whatever stops the bench before the Host has run (a kernel it cannot
+# fetch, a module that does not build) is a result too, so that a suite
+# can never lose a configuration's results unseen.
+booted=false
+trap 'rc=$?; [ $rc = 0 ] || $booted ||
+	echo "FAIL [$tag] bench: run-vm.sh stopped with status $rc before the Host booted (its standard error says why)"' EXIT
+
 rc=0
 kernel=$("$TOP/tests/bench/fetch-host-kernel.sh" "$meta") || rc=$?
 if [ $rc = 3 ]; then
@@ -181,6 +188,7 @@ boot_image=$kernel/vmlinuz
 log=$out/console.log
 note "booting $tag ($boot, timeout ${timeout}s): ${tests[*]}"
 start=$(date +%s)
+booted=true
 set +e
 timeout --kill-after=10 "$timeout" qemu-system-x86_64 -accel tcg \
 	-cpu "$cpu" -smp "$smp" -m "$mem" \

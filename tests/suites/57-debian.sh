@@ -101,19 +101,10 @@ run() {
 	rm -f "$out/$cpu/scratch.img" "$out/$cpu/native.img"
 }
 
-# The two Hosts have one CPU each and nothing in them is timed against
-# the clock, so they run side by side, one on each of the machine's two
-# cores: the suite takes one run's time instead of two.  What they share
-# is built first, so that neither run-vm.sh finds the other halfway
-# through a build; their results are printed one run after the other.
-make -s -C "$TOP/launcher" >/dev/null
-"$TOP/tests/bench/build-module.sh" linux-image-amd64 >/dev/null
-run max 1800 60 >"$out/max.results" &
-max_run=$!
-run EPYC 1800 60 >"$out/EPYC.results" &
-epyc_run=$!
-wait $max_run
-cat "$out/max.results"
-wait $epyc_run
-cat "$out/EPYC.results"
+# One Host after the other: side by side (one per core) the suite took
+# 405 s instead of 717, but the Guest's stress-ng, slowed by the other
+# Host, once warned that its epoll stressor finished early, which the log
+# check rightly counts against the run.
+run max 1800 60
+run EPYC 1800 60
 exit 0

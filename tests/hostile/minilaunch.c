@@ -208,6 +208,11 @@ static void *runner(void *arg)
 		r = hl_step(g);
 		if (!r || r == -EAGAIN || (r == -EINTR && !g->stop))
 			continue;
+		/* Another thread's read() has the Guest for a moment. */
+		if (r == -EBUSY && !g->stop) {
+			hl_nap(1);
+			continue;
+		}
 		g->end = r;
 		break;
 	}

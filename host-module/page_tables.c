@@ -115,9 +115,10 @@ static void clear_root_range(struct lguest *lg, struct lg_shadow_root *r,
  * its own memory through whichever it faulted in first, as if its other
  * directories had been brought up to date.
  */
+/* The Guest directory entries a root keeps for itself: 4 MiB each. */
 static u32 root_own_pdes(struct lguest *lg)
 {
-	return lg->kernel_gib * (PTRS_PER_PMD * 2 / 4);
+	return lg->kernel_gib * (SZ_1G >> 22);
 }
 
 static void clear_all_roots(struct lguest *lg, struct list_head *later)
